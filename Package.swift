@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+//
+// HEDiffusion: privacy-preserving Stable Diffusion on CKKS homomorphic encryption.
+// Layering (DESIGN.md §4): arrows point to dependencies.
+//
+//   hediff ─► HEDiffusion ─► CKKS ─► RingArithmetic ─► ModularArithmetic
+//                  │                       └─► swift-crypto (CSPRNG only)
+//                  └───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
+import PackageDescription
+
+let package = Package(
+    name: "HEDiffusion",
+    products: [
+        .library(name: "CKKS", targets: ["CKKS"]),
+        .library(name: "StableDiffusion", targets: ["StableDiffusion"]),
+        .executable(name: "hediff", targets: ["hediff"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/attaswift/BigInt.git", exact: "6.0.1"),
+    ],
+    targets: [
+        .target(name: "ModularArithmetic"),
+        .target(
+            name: "RingArithmetic",
+            dependencies: [
+                "ModularArithmetic",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
+        .target(name: "CKKS", dependencies: ["RingArithmetic", "ModularArithmetic"]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "StableDiffusion", dependencies: ["Tensor"]),
+        .executableTarget(
+            name: "hediff",
+            dependencies: [
+                "CKKS", "StableDiffusion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
+        .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
+        .testTarget(name: "CKKSTests", dependencies: ["CKKS"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
+    ]
+)
