@@ -1,0 +1,89 @@
+import ModularArithmetic
+
+/// Samplers for the distributions of RLWE: uniform residues, uniform ternary secrets, and the
+/// centered binomial error distribution.
+public enum Sampling {
+    /// The centered binomial parameter η: an error is popcount(a) − popcount(b) for two η-bit
+    /// random words, with variance η/2 = 10.5 (σ ≈ 3.24, matching the σ = 3.2 of the
+    /// HomomorphicEncryption.org standard) and support bounded by |e| ≤ η = 21.
+    public static let binomialEta = 21
+
+    /// A polynomial with independent uniform residues in each limb (rejection sampling, so the
+    /// distribution is exactly uniform). Uniform is uniform in either form, so `isNTTForm` is free.
+    public static func uniform<G: RandomBytesGenerator>(basis: RNSBasis, isNTTForm: Bool, using generator: inout G) -> RNSPolynomial {
+        var poly = RNSPolynomial(basis: basis, isNTTForm: isNTTForm)
+        let n = basis.degree
+        let moduli = basis.moduli
+        var words = [UInt64](repeating: 0, count: n)
+        poly.withResidues { out in
+            for (i, q) in moduli.enumerated() {
+                // Accept values below the largest multiple of q that fits in 64 bits… masked to q's
+                // bit width first so that rejection is rare (< 1/2 per draw).
+                let mask: UInt64 = q.bitWidth == 64 ? ~0 : (UInt64(1) << UInt64(q.bitWidth)) - 1
+                var j = 0
+                while j < n {
+                    words.withUnsafeMutableBytes { generator.fill($0) }
+                    for w in words where j < n {
+                        let candidate = w & mask
+                        if candidate < q.value {
+                            out[i * n + j] = candidate
+                            j += 1
+                        }
+                    }
+                }
+            }
+        }
+        return poly
+    }
+
+    /// N coefficients uniform in {−1, 0, 1}.
+    public static func ternary<G: RandomBytesGenerator>(degree: Int, using generator: inout G) -> [Int8] {
+        var result = [Int8](repeating: 0, count: degree)
+        var bytes = [UInt8](repeating: 0, count: 256)
+        var position = bytes.count
+        var j = 0
+        while j < degree {
+            if position == bytes.count {
+                bytes.withUnsafeMutableBytes { generator.fill($0) }
+                position = 0
+            }
+            let b = bytes[position]
+            position += 1
+            // 255 = 3 · 85: reject the single value 255 so that b mod 3 is exactly uniform.
+            if b < 255 {
+                result[j] = Int8(b % 3) - 1
+                j += 1
+            }
+        }
+        return result
+    }
+
+    /// N coefficients from the centered binomial distribution with parameter `binomialEta`.
+    public static func centeredBinomial<G: RandomBytesGenerator>(degree: Int, using generator: inout G) -> [Int8] {
+        var result = [Int8](repeating: 0, count: degree)
+        let mask: UInt64 = (1 << UInt64(binomialEta)) - 1
+        var words = [UInt64](repeating: 0, count: degree)
+        words.withUnsafeMutableBytes { generator.fill($0) }
+        for j in 0..<degree {
+            let w = words[j]
+            result[j] = Int8((w & mask).nonzeroBitCount - ((w >> UInt64(binomialEta)) & mask).nonzeroBitCount)
+        }
+        return result
+    }
+
+    /// Embeds small signed coefficients into every limb of a basis (coefficient form).
+    public static func embed(_ coefficients: [Int8], basis: RNSBasis) -> RNSPolynomial {
+        precondition(coefficients.count == basis.degree, "coefficient count must equal the ring degree")
+        var poly = RNSPolynomial(basis: basis, isNTTForm: false)
+        let n = basis.degree
+        poly.withResidues { out in
+            for (i, q) in basis.moduli.enumerated() {
+                for j in 0..<n {
+                    let c = coefficients[j]
+                    out[i * n + j] = c >= 0 ? UInt64(c) : q.value &- UInt64(-Int(c))
+                }
+            }
+        }
+        return poly
+    }
+}
