@@ -1,0 +1,101 @@
+extension Tensor {
+    /// SiLU (swish), x·σ(x): the activation of SD's ResNet blocks and time embedding.
+    public func silu() -> Tensor {
+        mapped { $0 * VectorMath.sigmoid($0) }
+    }
+
+    /// Exact GELU, x·Φ(x) = x·(1 + erf(x/√2))/2 (PyTorch's default `approximate="none"`), as used by
+    /// the UNet's feed-forward; absolute error about 1e-7·|x| from the erf approximation.
+    public func gelu() -> Tensor {
+        mapped(Tensor.geluVector)
+    }
+
+    /// Quick GELU, x·σ(1.702·x): the activation of CLIP's text encoder MLP.
+    public func quickGELU() -> Tensor {
+        mapped { $0 * VectorMath.sigmoid($0 * FloatVector(repeating: 1.702)) }
+    }
+
+    /// The logistic function σ(x) = 1 / (1 + e^-x), elementwise.
+    public func sigmoid() -> Tensor {
+        mapped(VectorMath.sigmoid)
+    }
+
+    /// e^x, elementwise (relative error below 3e-7).
+    public func exp() -> Tensor {
+        mapped(VectorMath.exp)
+    }
+
+    /// GEGLU's gating: splits the last dimension into halves `(hidden, gate)` and returns
+    /// `hidden · gelu(gate)`, as diffusers' `GEGLU` does after its projection, in one pass.
+    ///
+    /// - Throws: `TensorError.invalidShape` when the last extent is odd or the tensor is rank 0.
+    public func geglu() throws -> Tensor {
+        guard let last = shape.last, last % 2 == 0 else {
+            throw TensorError.invalidShape(
+                operation: "geglu", shape: shape, reason: "the last extent must be even (hidden and gate halves)")
+        }
+        let half = last / 2
+        let rows = scalarCount / max(last, 1)
+        var outputShape = shape
+        outputShape[outputShape.count - 1] = half
+        return Tensor(shape: outputShape) { output in
+            scalars.withUnsafeBufferPointer { input in
+                let source = input.baseAddress!, destination = output.baseAddress!
+                Parallel.forEachRange(count: rows, work: scalarCount) { range in
+                    for row in range {
+                        let hidden = source + row * last
+                        VectorMath.zip(hidden, hidden + half, destination + row * half, count: half) {
+                            $0 * Tensor.geluVector($1)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Softmax over the last dimension, computed stably (max subtracted before exponentiation).
+    ///
+    /// - Throws: `TensorError.invalidShape` for a rank-0 tensor.
+    public func softmax() throws -> Tensor {
+        guard let last = shape.last else {
+            throw TensorError.invalidShape(operation: "softmax", shape: shape, reason: "needs at least one dimension")
+        }
+        var result = self
+        result.scalars.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, last > 0 else { return }
+            let rows = buffer.count / last
+            Parallel.forEachRange(count: rows, work: buffer.count) { range in
+                for row in range { Tensor.softmaxRow(base + row * last, count: last) }
+            }
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func geluVector(_ x: FloatVector) -> FloatVector {
+        x * FloatVector(repeating: 0.5) * (1 + VectorMath.erf(x * FloatVector(repeating: 0.707_106_77)))
+    }
+
+    /// Replaces `count` (> 0) floats with their softmax, in place.
+    @inline(__always)
+    static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        let maximum = FloatVector(repeating: VectorMath.max(row, count: count))
+        var sum = FloatVector()
+        var i = 0
+        while i + VectorMath.width <= count {
+            let e = VectorMath.exp(VectorMath.load(row + i) - maximum)
+            sum += e
+            VectorMath.store(e, to: row + i)
+            i += VectorMath.width
+        }
+        if i < count {
+            let tail = count - i
+            let e = VectorMath.exp(VectorMath.loadPartial(row + i, count: tail) - maximum)
+                .replacing(with: 0, where: VectorMath.laneIndices .>= Int32(tail))
+            sum += e
+            VectorMath.storePartial(e, to: row + i, count: tail)
+        }
+        let scale = FloatVector(repeating: 1 / sum.sum())
+        VectorMath.map(row, row, count: count) { $0 * scale }
+    }
+}

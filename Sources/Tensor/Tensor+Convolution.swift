@@ -1,0 +1,180 @@
+/// Zero padding added around the two spatial dimensions of a convolution input. Symmetric in SD
+/// except the VAE encoder's downsampler, which pads only bottom and right.
+public struct Padding2D: Sendable, Equatable, ExpressibleByIntegerLiteral {
+    /// Rows of zeros above the input.
+    public var top: Int
+    /// Rows of zeros below the input.
+    public var bottom: Int
+    /// Columns of zeros left of the input.
+    public var left: Int
+    /// Columns of zeros right of the input.
+    public var right: Int
+
+    /// Padding with each side given separately (as `F.pad(x, (left, right, top, bottom))`).
+    public init(top: Int, bottom: Int, left: Int, right: Int) {
+        self.top = top
+        self.bottom = bottom
+        self.left = left
+        self.right = right
+    }
+
+    /// The same padding on all four sides (as `nn.Conv2d(padding: p)`).
+    public init(_ all: Int) {
+        self.init(top: all, bottom: all, left: all, right: all)
+    }
+
+    /// The same padding on all four sides, written as a literal: `padding: 1`.
+    public init(integerLiteral value: Int) {
+        self.init(value)
+    }
+}
+
+extension Tensor {
+    /// 2-D convolution (as `torch.nn.Conv2d` with groups = 1 and dilation = 1) of an `[N, Cin, H, W]`
+    /// input.
+    ///
+    /// Computed as GEMMs: a 1×1 stride-1 convolution multiplies the weight directly with the input;
+    /// any other kernel unfolds tiles of output rows (im2col) into a bounded scratch buffer and
+    /// multiplies `weight [Cout, Cin·kH·kW]` with it, writing straight into the output. Bias and
+    /// residual are written first and accumulated by the GEMM.
+    ///
+    /// - Parameters:
+    ///   - weight: `[Cout, Cin, kH, kW]`, the PyTorch layout, used as is (it already is the GEMM's
+    ///     left matrix, so there is nothing to repack).
+    ///   - bias: `[Cout]`, or `nil`.
+    ///   - stride: step in both spatial dimensions (≥ 1).
+    ///   - padding: zeros around the input.
+    ///   - residual: a tensor of the output's shape to add (a ResNet block's shortcut), or `nil`.
+    /// - Returns: `[N, Cout, Hout, Wout]` with `Hout = (H + top + bottom − kH) / stride + 1`.
+    /// - Throws: `TensorError.shapeMismatch` for mismatched operands, `TensorError.invalidArgument`
+    ///   for a non-positive stride, negative padding or a kernel larger than the padded input.
+    public func conv2d(
+        weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Padding2D = 0, residual: Tensor? = nil
+    ) throws -> Tensor {
+        let operation = "conv2d"
+        guard rank == 4 else {
+            throw TensorError.shapeMismatch(operation: operation, operand: "input", expected: "[N, Cin, H, W]", found: shape)
+        }
+        guard weight.rank == 4, weight.shape[1] == shape[1] else {
+            throw TensorError.shapeMismatch(
+                operation: operation, operand: "weight", expected: "[Cout, \(shape[1]), kH, kW] for input \(shape)",
+                found: weight.shape)
+        }
+        guard stride >= 1, padding.top >= 0, padding.bottom >= 0, padding.left >= 0, padding.right >= 0 else {
+            throw TensorError.invalidArgument(
+                operation: operation, message: "stride must be ≥ 1 and padding ≥ 0 (got stride \(stride), padding \(padding))")
+        }
+        let geometry = ConvolutionGeometry(
+            batch: shape[0], inputChannels: shape[1], height: shape[2], width: shape[3],
+            outputChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+            stride: stride, padding: padding)
+        guard geometry.outputHeight > 0, geometry.outputWidth > 0 else {
+            throw TensorError.invalidArgument(
+                operation: operation,
+                message: "kernel \(weight.shape[2])×\(weight.shape[3]) does not fit input \(shape) with padding \(padding)")
+        }
+        try Tensor.checkVector(bias, length: geometry.outputChannels, operation: operation, operand: "bias")
+        let outputShape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
+        if let residual, residual.shape != outputShape {
+            throw TensorError.shapeMismatch(
+                operation: operation, operand: "residual", expected: "\(outputShape)", found: residual.shape)
+        }
+        return Tensor(shape: outputShape) { output in
+            let destination = output.baseAddress!
+            let accumulate = Tensor.prefill(
+                destination, rowCount: geometry.batch * geometry.outputChannels, rowLength: geometry.outputPlane,
+                bias: bias, residual: residual, biasAlongRows: true)
+            scalars.withUnsafeBufferPointer { input in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    geometry.run(
+                        input: input.baseAddress!, weight: w.baseAddress!, output: destination, accumulate: accumulate)
+                }
+            }
+        }
+    }
+}
+
+/// The sizes of one convolution and the GEMM-based algorithm that computes it.
+struct ConvolutionGeometry {
+    let batch: Int, inputChannels: Int, height: Int, width: Int
+    let outputChannels: Int, kernelHeight: Int, kernelWidth: Int
+    let stride: Int, padding: Padding2D
+
+    /// Upper bound on the im2col scratch buffer, in floats (8 MiB): large enough for efficient
+    /// GEMM panels, small enough to stay in the last-level cache between unfolding and multiplying.
+    static let scratchLimit = 1 << 21
+
+    var outputHeight: Int { (height + padding.top + padding.bottom - kernelHeight) / stride + 1 }
+    var outputWidth: Int { (width + padding.left + padding.right - kernelWidth) / stride + 1 }
+    var outputPlane: Int { outputHeight * outputWidth }
+    /// Rows of the unfolded input: one per (input channel, kernel row, kernel column).
+    var patchLength: Int { inputChannels * kernelHeight * kernelWidth }
+
+    var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && stride == 1
+            && padding == Padding2D(0)
+    }
+
+    func run(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let beta: Float = accumulate ? 1 : 0
+        let inputPlane = height * width
+        if isPointwise {
+            for n in 0..<batch {
+                sgemm(
+                    m: outputChannels, n: outputPlane, k: inputChannels,
+                    a: weight, lda: inputChannels, b: input + n * inputChannels * inputPlane, ldb: outputPlane,
+                    beta: beta, c: output + n * outputChannels * outputPlane, ldc: outputPlane)
+            }
+            return
+        }
+        let rowsPerTile = max(1, min(outputHeight, ConvolutionGeometry.scratchLimit / (patchLength * outputWidth)))
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: patchLength * rowsPerTile * outputWidth)
+        defer { scratch.deallocate() }
+        for n in 0..<batch {
+            let image = input + n * inputChannels * inputPlane
+            for firstRow in Swift.stride(from: 0, to: outputHeight, by: rowsPerTile) {
+                let rows = min(rowsPerTile, outputHeight - firstRow)
+                let columns = rows * outputWidth
+                unfold(image: image, firstRow: firstRow, rowCount: rows, into: scratch)
+                sgemm(
+                    m: outputChannels, n: columns, k: patchLength,
+                    a: weight, lda: patchLength, b: scratch, ldb: columns,
+                    beta: beta, c: output + n * outputChannels * outputPlane + firstRow * outputWidth, ldc: outputPlane)
+            }
+        }
+    }
+
+    /// im2col for output rows `firstRow..<firstRow + rowCount`: row `(c·kH + ky)·kW + kx` of the
+    /// result holds, for every output position of the tile, the input value that kernel tap
+    /// multiplies (zero in the padding).
+    func unfold(image: UnsafePointer<Float>, firstRow: Int, rowCount: Int, into scratch: UnsafeMutablePointer<Float>) {
+        let columns = rowCount * outputWidth
+        Parallel.forEachRange(count: patchLength, work: patchLength * columns) { patchRows in
+            for patchRow in patchRows {
+                let kx = patchRow % kernelWidth
+                let ky = (patchRow / kernelWidth) % kernelHeight
+                let channel = patchRow / (kernelWidth * kernelHeight)
+                let plane = image + channel * height * width
+                // Output columns whose input column lies inside the image: ox·stride + kx − left ∈ [0, width).
+                let firstColumn = min(outputWidth, max(0, (padding.left - kx + stride - 1) / stride))
+                let endColumn = max(firstColumn, min(outputWidth, (width + padding.left - kx + stride - 1) / stride))
+                for r in 0..<rowCount {
+                    let destination = scratch + patchRow * columns + r * outputWidth
+                    let inputRow = (firstRow + r) * stride + ky - padding.top
+                    guard inputRow >= 0, inputRow < height else {
+                        destination.update(repeating: 0, count: outputWidth)
+                        continue
+                    }
+                    destination.update(repeating: 0, count: firstColumn)
+                    let source = plane + inputRow * width + firstColumn * stride + kx - padding.left
+                    if stride == 1 {
+                        (destination + firstColumn).update(from: source, count: endColumn - firstColumn)
+                    } else {
+                        for i in 0..<(endColumn - firstColumn) { destination[firstColumn + i] = source[i * stride] }
+                    }
+                    (destination + endColumn).update(repeating: 0, count: outputWidth - endColumn)
+                }
+            }
+        }
+    }
+}
