@@ -1,0 +1,98 @@
+import Tensor
+
+/// DDIM with stochasticity `eta` ≥ 0 (eta = 0 is the deterministic sampler).
+///
+/// Matches: diffusers 0.42.1 schedulers/scheduling_ddim.py (`step`, epsilon prediction, no clipping).
+///
+/// Affine form. With x̂₀ = (x − √(1−ᾱ_t) ε)/√ᾱ_t, diffusers computes
+/// `x_prev = √ᾱ_t' · x̂₀ + √(1 − ᾱ_t' − σ²) · ε + σ z`, σ = eta · √((1−ᾱ_t')/(1−ᾱ_t) · (1 − ᾱ_t/ᾱ_t')).
+/// Expanding x̂₀: `a = √(ᾱ_t'/ᾱ_t)` and
+/// `term = (√(1 − ᾱ_t' − σ²) − √ᾱ_t' · √(1−ᾱ_t)/√ᾱ_t) · ε + σ · z`, a function of ε and z only.
+public struct DDIMScheduler: Scheduler {
+    public let timesteps: [Float]
+    public let initNoiseSigma: Float = 1
+    public private(set) var stepIndex = 0
+    /// The stochasticity η; 0 is deterministic DDIM, 1 matches DDPM's variance.
+    public let eta: Double
+    public var requiresNoise: Bool { eta > 0 }
+
+    private let schedule: NoiseSchedule
+    private let finalAlphaCumprod: Float
+    private let stride: Int
+
+    /// Builds the sampler for `stepCount` steps with stochasticity `eta` in [0, 1].
+    public init(configuration: SchedulerConfiguration, stepCount: Int, eta: Double = 0) throws {
+        guard eta >= 0 && eta <= 1 else {
+            throw SchedulerError.invalidParameter(name: "eta", value: "\(eta)", expected: "a value in [0, 1]")
+        }
+        guard configuration.clipSample == false else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "clip_sample", value: "\(configuration.clipSample ?? true)",
+                hint: "clipping x0 is not affine in the latent; set clip_sample false (SD v1 configs do)")
+        }
+        self.eta = eta
+        schedule = try NoiseSchedule(configuration)
+        let trainCount = configuration.trainTimestepCount
+        try TimestepGrid.checkStepCount(stepCount, trainCount: trainCount)
+        finalAlphaCumprod = configuration.setAlphaToOne ?? true ? 1 : schedule.alphasCumprod[0]
+        let stride = trainCount / stepCount
+        self.stride = stride
+
+        let descending: [Double]
+        switch configuration.timestepSpacing ?? .leading {
+        case .linspace:
+            descending = TimestepGrid.round(TimestepGrid.linspace(0, Double(trainCount - 1), stepCount)).reversed()
+        case .leading:
+            descending = (0..<stepCount).reversed().map { Double($0 * stride + configuration.stepsOffset) }
+        case .trailing:
+            let ratio = Double(trainCount) / Double(stepCount)
+            descending = TimestepGrid.round(TimestepGrid.arange(Double(trainCount), 0, -ratio)).map { $0 - 1 }
+        }
+        timesteps = try TimestepGrid.validated(descending, trainCount: trainCount).map { Float($0) }
+    }
+
+    public func scaleModelInput(_ sample: Tensor) throws -> Tensor { sample }
+
+    public mutating func step(modelOutput: Tensor, noise: Tensor?) throws -> SchedulerStep {
+        guard stepIndex < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: stepIndex, count: timesteps.count)
+        }
+        let t = Int(timesteps[stepIndex])
+        let previous = t - stride
+        let alpha = Double(schedule.alphasCumprod[t])
+        let alphaPrevious = Double(previous >= 0 ? schedule.alphasCumprod[previous] : finalAlphaCumprod)
+        let variance = (1 - alphaPrevious) / (1 - alpha) * (1 - alpha / alphaPrevious)
+        let sigma = eta * variance.squareRoot()
+        let epsWeight = max(0, 1 - alphaPrevious - sigma * sigma).squareRoot()
+            - alphaPrevious.squareRoot() * (1 - alpha).squareRoot() / alpha.squareRoot()
+
+        var weights = [epsWeight]
+        var terms = [modelOutput.scalars]
+        if eta > 0 {
+            guard let noise else { throw SchedulerError.missingNoise }
+            guard noise.shape == modelOutput.shape else {
+                throw SchedulerError.shapeMismatch(expected: modelOutput.shape, found: noise.shape)
+            }
+            weights.append(sigma)
+            terms.append(noise.scalars)
+        }
+        stepIndex += 1
+        return SchedulerStep(
+            timestep: Float(t), latentCoefficient: (alphaPrevious / alpha).squareRoot(),
+            term: try Tensor(shape: modelOutput.shape, scalars: LatentMath.combination(weights, terms)))
+    }
+
+    public mutating func setBeginIndex(_ index: Int) throws {
+        guard index >= 0 && index < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
+        }
+        stepIndex = index
+    }
+
+    public func addNoise(to original: Tensor, noise: Tensor, at index: Int) throws -> Tensor {
+        guard index >= 0 && index < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
+        }
+        return try schedule.addNoise(to: original, noise: noise, timestep: Int(timesteps[index]))
+    }
+}

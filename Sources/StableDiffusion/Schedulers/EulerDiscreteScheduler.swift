@@ -1,0 +1,117 @@
+import Tensor
+
+/// Euler's method on the probability-flow ODE in σ parametrization (k-diffusion's `sample_euler`).
+///
+/// Matches: diffusers 0.42.1 schedulers/scheduling_euler_discrete.py (epsilon prediction, linear
+/// σ interpolation, `s_churn` = 0).
+///
+/// Affine form. diffusers computes x̂₀ = x − σ ε, d = (x − x̂₀)/σ = ε and `x_prev = x + d · (σ' − σ)`,
+/// so `a = 1` and `term = (σ' − σ) · ε`, a function of ε only. The U-Net input is rescaled by
+/// `scaleModelInput` (x / √(σ² + 1)); that touches only the plaintext model input, not the update.
+public struct EulerDiscreteScheduler: Scheduler {
+    public let timesteps: [Float]
+    /// σ for each timestep followed by the final σ (0, or σ_min).
+    public let sigmas: [Float]
+    public let initNoiseSigma: Float
+    public private(set) var stepIndex = 0
+    public var requiresNoise: Bool { false }
+
+    /// Builds the sampler for `stepCount` steps.
+    public init(configuration: SchedulerConfiguration, stepCount: Int) throws {
+        guard configuration.interpolationType == "linear" else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "interpolation_type", value: configuration.interpolationType, hint: "use linear")
+        }
+        guard !configuration.useKarrasSigmas else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "use_karras_sigmas", value: "true", hint: "Karras σ spacing is not implemented; set it to false")
+        }
+        let schedule = try NoiseSchedule(configuration)
+        let trainCount = configuration.trainTimestepCount
+        try TimestepGrid.checkStepCount(stepCount, trainCount: trainCount)
+        let spacing = configuration.timestepSpacing ?? .linspace
+
+        let descending: [Float]
+        switch spacing {
+        case .linspace:
+            descending = TimestepGrid.linspace(0, Double(trainCount - 1), stepCount).reversed().map { Float($0) }
+        case .leading:
+            let ratio = trainCount / stepCount
+            descending = (0..<stepCount).reversed().map { Float($0 * ratio) + Float(configuration.stepsOffset) }
+        case .trailing:
+            let ratio = Double(trainCount) / Double(stepCount)
+            descending = TimestepGrid.round(TimestepGrid.arange(Double(trainCount), 0, -ratio)).map { Float($0) - 1 }
+        }
+        timesteps = try TimestepGrid.validated(descending.map { Double($0) }, trainCount: trainCount).map { Float($0) }
+
+        let table = schedule.sigmas
+        let interpolated = timesteps.map { interpolate(table, at: Double($0)) }
+        let last = try finalSigma(configuration, schedule)
+        sigmas = interpolated + [last]
+        let maxSigma = sigmas.max() ?? 0
+        initNoiseSigma = spacing == .leading ? (maxSigma * maxSigma + 1).squareRoot() : maxSigma
+    }
+
+    public func scaleModelInput(_ sample: Tensor) throws -> Tensor {
+        guard stepIndex < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: stepIndex, count: timesteps.count)
+        }
+        let sigma = sigmas[stepIndex]
+        let divisor = (sigma * sigma + 1).squareRoot()
+        return try Tensor(shape: sample.shape, scalars: sample.scalars.map { $0 / divisor })
+    }
+
+    public mutating func step(modelOutput: Tensor, noise: Tensor?) throws -> SchedulerStep {
+        guard stepIndex < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: stepIndex, count: timesteps.count)
+        }
+        let dt = sigmas[stepIndex + 1] - sigmas[stepIndex]
+        let timestep = timesteps[stepIndex]
+        stepIndex += 1
+        return SchedulerStep(
+            timestep: timestep, latentCoefficient: 1,
+            term: try Tensor(shape: modelOutput.shape, scalars: LatentMath.combination([Double(dt)], [modelOutput.scalars])))
+    }
+
+    public mutating func setBeginIndex(_ index: Int) throws {
+        guard index >= 0 && index < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
+        }
+        stepIndex = index
+    }
+
+    /// `x₀ + σ · noise` at the σ of `timesteps[index]`.
+    public func addNoise(to original: Tensor, noise: Tensor, at index: Int) throws -> Tensor {
+        guard index >= 0 && index < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
+        }
+        guard noise.shape == original.shape else {
+            throw SchedulerError.shapeMismatch(expected: original.shape, found: noise.shape)
+        }
+        return try Tensor(
+            shape: original.shape,
+            scalars: LatentMath.combination([1, Double(sigmas[index])], [original.scalars, noise.scalars]))
+    }
+}
+
+/// The σ appended after the last timestep: 0 or σ at training step 0, per `final_sigmas_type`.
+func finalSigma(_ configuration: SchedulerConfiguration, _ schedule: NoiseSchedule) throws -> Float {
+    switch configuration.finalSigmasType {
+    case "zero": return 0
+    case "sigma_min": return schedule.sigmas[0]
+    default:
+        throw SchedulerError.unsupportedConfiguration(
+            key: "final_sigmas_type", value: configuration.finalSigmasType, hint: "use zero or sigma_min")
+    }
+}
+
+/// `np.interp(x, arange(table.count), table)`: linear interpolation in double, exact at grid points.
+func interpolate(_ table: [Float], at x: Double) -> Float {
+    let last = table.count - 1
+    if x <= 0 { return table[0] }
+    if x >= Double(last) { return table[last] }
+    let low = Int(x.rounded(.down))
+    if x == Double(low) { return table[low] }
+    let slope = Double(table[low + 1]) - Double(table[low])
+    return Float(slope * (x - Double(low)) + Double(table[low]))
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// The training noise schedule ᾱ_t shared by every sampler, in float32 as diffusers holds it.
+///
+/// Matches: diffusers 0.42.1 `betas`/`alphas_cumprod` of scheduling_pndm.py and siblings, built with
+/// torch 2.15 CPU `torch.linspace` (fused multiply-add from either end) and `torch.cumprod`
+/// (float32 factors, double accumulator).
+struct NoiseSchedule: Sendable {
+    /// ᾱ_t = Π_{s≤t} (1 − β_s) for t in 0..<T.
+    let alphasCumprod: [Float]
+
+    init(_ configuration: SchedulerConfiguration) throws {
+        let count = configuration.trainTimestepCount
+        guard count >= 2 else {
+            throw SchedulerError.invalidParameter(
+                name: "num_train_timesteps", value: "\(count)", expected: "at least 2")
+        }
+        guard configuration.predictionType == "epsilon" else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "prediction_type", value: configuration.predictionType,
+                hint: "only epsilon prediction (SD v1.x) is implemented")
+        }
+        guard !configuration.thresholding else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "thresholding", value: "true",
+                hint: "dynamic thresholding is not affine in the latent; set it to false")
+        }
+        guard !configuration.rescaleBetasZeroSNR else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "rescale_betas_zero_snr", value: "true", hint: "this SD 2.x option is not implemented")
+        }
+        let betas: [Float]
+        if let trained = configuration.trainedBetas {
+            guard trained.count == count else {
+                throw SchedulerError.invalidParameter(
+                    name: "trained_betas", value: "\(trained.count) values", expected: "\(count) values")
+            }
+            betas = trained.map { Float($0) }
+        } else {
+            switch configuration.betaSchedule {
+            case .linear:
+                betas = Self.torchLinspace(Float(configuration.betaStart), Float(configuration.betaEnd), count)
+            case .scaledLinear:
+                betas = Self.torchLinspace(
+                    Float(configuration.betaStart.squareRoot()), Float(configuration.betaEnd.squareRoot()), count
+                ).map { $0 * $0 }
+            case .squaredCosineCapV2:
+                betas = Self.squaredCosineBetas(count)
+            }
+        }
+        guard betas.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+            throw SchedulerError.invalidParameter(name: "betas", value: "out of range", expected: "every β in (0, 1)")
+        }
+        var product = 1.0
+        alphasCumprod = betas.map { beta in
+            product *= Double(1 - beta)
+            return Float(product)
+        }
+    }
+
+    /// torch.linspace for float32 on the CPU: `start + step·i` for the first half and
+    /// `end − step·(n−1−i)` for the second, each a single fused multiply-add.
+    static func torchLinspace(_ start: Float, _ end: Float, _ count: Int) -> [Float] {
+        let step = (end - start) / Float(count - 1)
+        let half = count / 2
+        return (0..<count).map { i in
+            i < half ? start.addingProduct(step, Float(i)) : end.addingProduct(-step, Float(count - 1 - i))
+        }
+    }
+
+    /// diffusers' `betas_for_alpha_bar` with the cosine ᾱ of Nichol & Dhariwal, capped at 0.999.
+    static func squaredCosineBetas(_ count: Int) -> [Float] {
+        func alphaBar(_ t: Double) -> Double {
+            let c = cos((t + 0.008) / 1.008 * Double.pi / 2)
+            return c * c
+        }
+        return (0..<count).map { i in
+            let t1 = Double(i) / Double(count)
+            let t2 = Double(i + 1) / Double(count)
+            return Float(min(1 - alphaBar(t2) / alphaBar(t1), 0.999))
+        }
+    }
+
+    /// The Karras/Euler noise levels σ_t = √((1 − ᾱ_t)/ᾱ_t), computed in float32 as diffusers does.
+    var sigmas: [Float] {
+        alphasCumprod.map { ((1 - $0) / $0).squareRoot() }
+    }
+}
+
+/// numpy-compatible index arithmetic used to lay out inference timesteps.
+enum TimestepGrid {
+    /// `np.linspace(start, stop, count)` in double precision.
+    static func linspace(_ start: Double, _ stop: Double, _ count: Int) -> [Double] {
+        guard count > 1 else { return count == 1 ? [start] : [] }
+        let step = (stop - start) / Double(count - 1)
+        var values = (0..<count).map { Double($0) * step + start }
+        values[count - 1] = stop
+        return values
+    }
+
+    /// `np.arange(start, stop, step)` in double precision.
+    static func arange(_ start: Double, _ stop: Double, _ step: Double) -> [Double] {
+        let count = max(0, Int(((stop - start) / step).rounded(.up)))
+        return (0..<count).map { start + Double($0) * step }
+    }
+
+    /// `np.round`: halves to even.
+    static func round(_ values: [Double]) -> [Double] {
+        values.map { $0.rounded(.toNearestOrEven) }
+    }
+
+    /// Checks that every timestep indexes the training schedule.
+    static func validated(_ timesteps: [Double], trainCount: Int) throws -> [Double] {
+        for t in timesteps where !(t >= 0 && t <= Double(trainCount - 1)) {
+            throw SchedulerError.invalidParameter(
+                name: "timesteps", value: "\(t)",
+                expected: "values in 0...\(trainCount - 1); check steps_offset, timestep_spacing and the step count")
+        }
+        return timesteps
+    }
+
+    /// Checks an inference step count against the training schedule.
+    static func checkStepCount(_ stepCount: Int, trainCount: Int) throws {
+        guard stepCount >= 1 && stepCount <= trainCount else {
+            throw SchedulerError.invalidParameter(
+                name: "step count", value: "\(stepCount)", expected: "1...\(trainCount)")
+        }
+    }
+}
+
+/// Dense elementwise arithmetic on flat float32 buffers, accumulated in double.
+enum LatentMath {
+    /// `Σ_k weights[k] · terms[k]`, elementwise; every term has the same count.
+    static func combination(_ weights: [Double], _ terms: [[Float]]) -> [Float] {
+        let count = terms.first?.count ?? 0
+        var accumulator = [Double](repeating: 0, count: count)
+        for (weight, term) in zip(weights, terms) where weight != 0 {
+            term.withUnsafeBufferPointer { t in
+                accumulator.withUnsafeMutableBufferPointer { a in
+                    for i in a.indices { a[i] += weight * Double(t[i]) }
+                }
+            }
+        }
+        return accumulator.map { Float($0) }
+    }
+
+    /// Throws unless `tensorShape` equals the latent shape fixed by the first step.
+    static func checkShape(_ tensorShape: [Int], against latentShape: [Int]?) throws {
+        if let latentShape, latentShape != tensorShape {
+            throw SchedulerError.shapeMismatch(expected: latentShape, found: tensorShape)
+        }
+    }
+}

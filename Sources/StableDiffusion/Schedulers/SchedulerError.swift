@@ -1,0 +1,28 @@
+/// Why a scheduler could not be built or stepped.
+public enum SchedulerError: Error, Equatable, CustomStringConvertible {
+    /// A configuration value that this port does not implement, with what to use instead.
+    case unsupportedConfiguration(key: String, value: String, hint: String)
+    /// A parameter outside its valid range.
+    case invalidParameter(name: String, value: String, expected: String)
+    /// A tensor whose shape differs from the one the scheduler is working with.
+    case shapeMismatch(expected: [Int], found: [Int])
+    /// `step` was called after the last timestep, or an index is outside `timesteps`.
+    case stepOutOfRange(index: Int, count: Int)
+    /// The step needs standard-normal noise (DDIM with eta > 0) and none was given.
+    case missingNoise
+
+    public var description: String {
+        switch self {
+        case let .unsupportedConfiguration(key, value, hint):
+            return "scheduler config \(key) = \(value) is not supported: \(hint)"
+        case let .invalidParameter(name, value, expected):
+            return "scheduler parameter \(name) = \(value) is invalid: expected \(expected)"
+        case let .shapeMismatch(expected, found):
+            return "scheduler tensor shape \(found) does not match the latent shape \(expected)"
+        case let .stepOutOfRange(index, count):
+            return "scheduler step index \(index) is outside the \(count) timesteps; call setBeginIndex or build a new scheduler"
+        case .missingNoise:
+            return "this DDIM step has eta > 0 and needs standard-normal noise; pass noise or a generator"
+        }
+    }
+}

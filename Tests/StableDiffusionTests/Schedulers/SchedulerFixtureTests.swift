@@ -1,0 +1,79 @@
+import Foundation
+import StableDiffusion
+import Tensor
+import XCTest
+
+/// Every sampler against diffusers' 10-step trajectories (tools/fixtures, `records/schedulers.*`).
+final class SchedulerFixtureTests: XCTestCase {
+    private static let tolerance = 1e-5
+
+    private func run(_ name: String, make: (SchedulerConfiguration, Int) throws -> any Scheduler) throws {
+        let records = try FixtureRecords("schedulers")
+        let meta = try XCTUnwrap((records.metadata as? [String: Any])?[name] as? [String: Any])
+        let configJSON = try JSONSerialization.data(withJSONObject: meta["config"] as Any)
+        let configuration = try JSONDecoder().decode(SchedulerConfiguration.self, from: configJSON)
+        let stepCount = try XCTUnwrap((records.metadata as? [String: Any])?["_layout"] as? [String: Any])["steps"] as! Int
+
+        var scheduler = try make(configuration, stepCount)
+        let expectedTimesteps = (meta["timesteps"] as! [NSNumber]).map { $0.floatValue }
+        XCTAssertEqual(scheduler.timesteps, expectedTimesteps, name)
+        XCTAssertEqual(
+            Double(scheduler.initNoiseSigma), (meta["init_noise_sigma"] as! NSNumber).doubleValue,
+            accuracy: 1e-6, name)
+
+        let samples = try records.tensor("\(name).samples")
+        let first = try records.slice("\(name).samples", 0)
+        var latent = try Tensor(shape: first.shape, scalars: first.scalars)
+        for i in 0..<scheduler.timesteps.count {
+            let modelInput = try scheduler.scaleModelInput(latent)
+            let expectedInput = try records.slice("\(name).model_inputs", i)
+            XCTAssertLessThanOrEqual(
+                relativeMaxError(modelInput.scalars, expectedInput.scalars), Self.tolerance, "\(name) input \(i)")
+
+            let eps = try records.slice("eps", i)
+            let noise = try records.slice("variance_noise", i)
+            let step = try scheduler.step(
+                modelOutput: try Tensor(shape: eps.shape, scalars: eps.scalars),
+                noise: scheduler.requiresNoise ? try Tensor(shape: noise.shape, scalars: noise.scalars) : nil)
+            XCTAssertEqual(step.timestep, expectedTimesteps[i], name)
+            latent = try step.apply(to: latent)
+
+            let expected = try records.slice("\(name).samples", i + 1)
+            XCTAssertLessThanOrEqual(
+                relativeMaxError(latent.scalars, expected.scalars), Self.tolerance, "\(name) step \(i)")
+        }
+        XCTAssertEqual(samples.shape[0], scheduler.timesteps.count + 1)
+        XCTAssertThrowsError(try scheduler.step(modelOutput: latent))
+    }
+
+    func testPLMSMatchesDiffusers() throws {
+        try run("pndm_plms") { try PNDMScheduler(configuration: $0, stepCount: $1) }
+    }
+
+    func testDDIMMatchesDiffusers() throws {
+        try run("ddim_eta0") { try DDIMScheduler(configuration: $0, stepCount: $1, eta: 0) }
+        try run("ddim_eta05") { try DDIMScheduler(configuration: $0, stepCount: $1, eta: 0.5) }
+        try run("ddim_eta1") { try DDIMScheduler(configuration: $0, stepCount: $1, eta: 1) }
+    }
+
+    func testEulerMatchesDiffusers() throws {
+        try run("euler") { try EulerDiscreteScheduler(configuration: $0, stepCount: $1) }
+    }
+
+    func testDPMSolverPlusPlus2MMatchesDiffusers() throws {
+        try run("dpmpp_2m") { try DPMSolverMultistepScheduler(configuration: $0, stepCount: $1) }
+    }
+
+    func testSigmasMatchDiffusers() throws {
+        let records = try FixtureRecords("schedulers")
+        let all = try XCTUnwrap(records.metadata as? [String: Any])
+        for (name, build) in [
+            ("euler", { try EulerDiscreteScheduler(configuration: .stableDiffusionV1, stepCount: 10).sigmas }),
+            ("dpmpp_2m", { try DPMSolverMultistepScheduler(configuration: .stableDiffusionV1, stepCount: 10).sigmas }),
+        ] as [(String, () throws -> [Float])] {
+            let expected = ((all[name] as! [String: Any])["sigmas"] as! [NSNumber]).map { $0.floatValue }
+            // torch's vectorized float32 sqrt is not always correctly rounded: allow 1e-6 relative.
+            XCTAssertLessThanOrEqual(relativeMaxError(try build(), expected), 1e-6, name)
+        }
+    }
+}
