@@ -1,0 +1,46 @@
+/// Why an image could not be built, read, decoded or written.
+public enum ImageError: Error, Equatable, CustomStringConvertible {
+    /// Width, height or channel count out of range, or a pixel buffer of the wrong length.
+    case invalidDimensions(width: Int, height: Int, channelCount: Int, pixelCount: Int)
+    /// A tensor that is not an `[N, 3, H, W]` (or `[3, H, W]`) image batch.
+    case invalidTensorShape([Int])
+    /// The bytes do not start with the PNG signature.
+    case notPNG
+    /// The file ends inside a chunk, the zlib stream or the image data.
+    case truncated(String)
+    /// Structurally invalid PNG or zlib data, with what was wrong.
+    case corrupt(String)
+    /// A valid PNG that uses a feature this reader does not implement.
+    case unsupported(String)
+    /// The image is larger than the reader accepts.
+    case tooLarge(width: Int, height: Int)
+    /// The file could not be read.
+    case readFailed(path: String, reason: String)
+    /// The file could not be written; nothing was left at the destination.
+    case writeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidDimensions(width, height, channels, count):
+            return "invalid image: \(width)x\(height) with \(channels) channels needs "
+                + "\(width * height * channels) bytes, got \(count); width and height must be positive "
+                + "and channels 3 (RGB) or 4 (RGBA)"
+        case let .invalidTensorShape(shape):
+            return "cannot convert a tensor of shape \(shape) to images: expected [N, 3, H, W] or [3, H, W]"
+        case .notPNG:
+            return "not a PNG file (the 8-byte PNG signature is missing)"
+        case let .truncated(what):
+            return "PNG is truncated: \(what)"
+        case let .corrupt(what):
+            return "PNG is corrupt: \(what)"
+        case let .unsupported(what):
+            return "PNG uses an unsupported feature: \(what); re-save it as a non-interlaced 8-bit RGB or RGBA PNG"
+        case let .tooLarge(width, height):
+            return "PNG of \(width)x\(height) pixels is too large (at most \(PNG.maximumPixelCount) pixels)"
+        case let .readFailed(path, reason):
+            return "cannot read \(path): \(reason)"
+        case let .writeFailed(path, reason):
+            return "cannot write \(path): \(reason)"
+        }
+    }
+}
