@@ -43,7 +43,7 @@ let package = Package(
             ]),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
-        .testTarget(name: "CKKSTests", dependencies: ["CKKS"]),
+        .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
     ]

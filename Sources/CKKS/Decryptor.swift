@@ -1,0 +1,70 @@
+import Foundation
+import ModularArithmetic
+import RingArithmetic
+
+/// Decrypts ciphertexts with the secret key.
+///
+/// `decrypt` is for the key holder's own use. Values that will be shown to anyone else must go
+/// through `decryptForSharing`, which floods the decryption with fresh noise: raw CKKS
+/// decryptions leak the error, from which IND-CPA-D attacks (Li–Micciancio 2021) recover the key.
+public struct Decryptor: Sendable {
+    public let context: CKKSContext
+    private let secretKey: SecretKey
+
+    public init(secretKey: SecretKey) {
+        self.context = secretKey.context
+        self.secretKey = secretKey
+    }
+
+    /// c_0 + c_1·s (+ c_2·s²) as a plaintext at the ciphertext's level and scale.
+    public func decrypt(_ ciphertext: Ciphertext) throws(CKKSError) -> Plaintext {
+        guard ciphertext.context === context else { throw .contextMismatch }
+        let s = secretKey.restricted(toLevel: ciphertext.level)
+        var result = ciphertext.polynomials[0]
+        var power = s
+        for (index, c) in ciphertext.polynomials.enumerated().dropFirst() {
+            if index > 1 { power.multiply(s) }
+            result.multiplyAdd(c, power)
+        }
+        return Plaintext(context: context, polynomial: result, scale: ciphertext.scale)
+    }
+
+    /// Decrypts and decodes the real parts of all slots (key holder's own use).
+    public func decryptValues(_ ciphertext: Ciphertext) throws(CKKSError) -> [Double] {
+        Encoder(context: context).decode(try decrypt(ciphertext))
+    }
+
+    /// Decrypts and decodes with noise flooding, for values another party will see.
+    ///
+    /// Before decoding, every coefficient receives independent Gaussian noise of standard
+    /// deviation σ_f = 2^(λ/2) · 6 · σ̂, where σ̂ is the ciphertext's tracked error estimate and
+    /// λ the statistical security parameter (default 30): the output's distribution then hides
+    /// the original error, so decryptions reveal nothing usable about s. The cost in precision is
+    /// about λ/2 + log2(6·σ̂·√N) bits below the scale.
+    public func decryptForSharing(_ ciphertext: Ciphertext, statisticalSecurityBits: Int = 30) throws(CKKSError) -> [Double] {
+        guard statisticalSecurityBits >= 0, statisticalSecurityBits <= 128 else {
+            throw .invalidParameters("statistical security must be in 0...128 bits")
+        }
+        var polynomial = try decrypt(ciphertext).polynomial
+        polynomial.inverseNTT()
+        var coefficients = CRTComposer(basis: polynomial.basis).centeredValues(of: polynomial)
+        let deviation = Decryptor.floodingDeviation(noiseEstimate: ciphertext.noiseEstimate, statisticalSecurityBits: statisticalSecurityBits)
+        var generator = AESCTRGenerator.system()
+        for j in coefficients.indices {
+            coefficients[j] += (deviation * Decryptor.standardNormal(using: &generator)).rounded()
+        }
+        return Encoder(context: context).decodeCoefficients(coefficients, scale: ciphertext.scale).map(\.real)
+    }
+
+    /// σ_f for a ciphertext error estimate σ̂.
+    public static func floodingDeviation(noiseEstimate: Double, statisticalSecurityBits: Int) -> Double {
+        Foundation.pow(2, Double(statisticalSecurityBits) / 2) * 6 * max(noiseEstimate, 1)
+    }
+
+    /// A standard normal sample (Box–Muller on 53-bit uniforms from the CSPRNG).
+    private static func standardNormal(using generator: inout AESCTRGenerator) -> Double {
+        let u1 = (Double(generator.next() >> 11) + 1) * 0x1p-53
+        let u2 = Double(generator.next() >> 11) * 0x1p-53
+        return (-2 * Foundation.log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+}

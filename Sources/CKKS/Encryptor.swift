@@ -1,0 +1,88 @@
+import Foundation
+import ModularArithmetic
+import RingArithmetic
+
+/// Encrypts plaintexts under a public key, or under the secret key (symmetric encryption, whose
+/// c_1 is expanded from a 32-byte seed so that the ciphertext serializes at about half size).
+public final class Encryptor: @unchecked Sendable {
+    public let context: CKKSContext
+    private enum Key {
+        case publicKey(PublicKey)
+        case secretKey(SecretKey)
+    }
+    private let key: Key
+    private var generator = AESCTRGenerator.system()
+    private let lock = NSLock()
+
+    /// An encryptor for anyone holding the public key.
+    public init(publicKey: PublicKey) {
+        self.context = publicKey.context
+        self.key = .publicKey(publicKey)
+    }
+
+    /// A symmetric encryptor for the secret-key holder.
+    public init(secretKey: SecretKey) {
+        self.context = secretKey.context
+        self.key = .secretKey(secretKey)
+    }
+
+    /// The standard deviation of one centered-binomial error coefficient.
+    static let errorDeviation = (Double(Sampling.binomialEta) / 2).squareRoot()
+
+    /// Encrypts a plaintext at its level and scale.
+    public func encrypt(_ plaintext: Plaintext) throws(CKKSError) -> Ciphertext {
+        guard plaintext.context === context else { throw .contextMismatch }
+        var zero = encryptZero(level: plaintext.level)
+        zero.polynomials[0].add(plaintext.polynomial)
+        zero.scale = plaintext.scale
+        return zero
+    }
+
+    /// Encodes and encrypts real values at `level` (default: top) and `scale` (default: Δ).
+    public func encrypt(_ values: [Double], scale: Double? = nil, level: Int? = nil) throws(CKKSError) -> Ciphertext {
+        try encrypt(Encoder(context: context).encode(values, scale: scale, level: level))
+    }
+
+    private func nextError(basis: RNSBasis) -> RNSPolynomial {
+        var e = Sampling.embed(Sampling.centeredBinomial(degree: basis.degree, using: &generator), basis: basis)
+        e.forwardNTT()
+        return e
+    }
+
+    /// An encryption of zero at `level`, scale 1.
+    func encryptZero(level: Int) -> Ciphertext {
+        lock.lock()
+        defer { lock.unlock() }
+        let basis = context.basis(atLevel: level)
+        let n = Double(context.parameters.polyDegree)
+        switch key {
+        case .secretKey(let secretKey):
+            let seed = RandomSeed.system()
+            let a = Encryptor.expandUniform(seed: seed, basis: basis)
+            var c0 = nextError(basis: basis)
+            var product = a
+            product.multiply(secretKey.restricted(toLevel: level))
+            c0.subtract(product)
+            return Ciphertext(context: context, polynomials: [c0, a], scale: 1, seed: seed,
+                              noiseEstimate: Encryptor.errorDeviation)
+        case .publicKey(let publicKey):
+            var u = Sampling.embed(Sampling.ternary(degree: basis.degree, using: &generator), basis: basis)
+            u.forwardNTT()
+            let indices = Array(0...level)
+            var c0 = publicKey.b.selectingLimbs(indices)
+            var c1 = publicKey.a.selectingLimbs(indices)
+            c0.multiply(u)
+            c1.multiply(u)
+            c0.add(nextError(basis: basis))
+            c1.add(nextError(basis: basis))
+            let deviation = Encryptor.errorDeviation * (4 * n / 3 + 1).squareRoot()
+            return Ciphertext(context: context, polynomials: [c0, c1], scale: 1, noiseEstimate: deviation)
+        }
+    }
+
+    /// The uniform polynomial c_1 of a seeded symmetric ciphertext (NTT form).
+    static func expandUniform(seed: RandomSeed, basis: RNSBasis) -> RNSPolynomial {
+        var expander = AESCTRGenerator(seed: seed, stream: 1)
+        return Sampling.uniform(basis: basis, isNTTForm: true, using: &expander)
+    }
+}

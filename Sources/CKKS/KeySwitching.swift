@@ -1,0 +1,91 @@
+import ModularArithmetic
+import RingArithmetic
+
+extension Evaluator {
+    /// Hybrid key switching: for c at level ℓ (NTT form) returns (d_0, d_1) at level ℓ with
+    /// d_0 + d_1·s ≈ c·s′, where `key` switches s′ to s.
+    ///
+    /// c is split into its RNS digits [c]_{q_j}; each digit (centered) is lifted to every prime of
+    /// q_0 … q_ℓ, P (a small integer below q_j, reduced and transformed), multiplied by the key's
+    /// j-th component and accumulated; the sum, which carries the factor P, is divided by P with
+    /// rounding, which also divides the key error by P. Primes are processed in parallel.
+    func switchKey(_ c: RNSPolynomial, key: KeySwitchingKey) -> (RNSPolynomial, RNSPolynomial) {
+        let level = c.limbCount - 1
+        let n = context.parameters.polyDegree
+        let keyLimbs = Array(0...level) + [context.keyBasis.count - 1]
+        let extended = context.basis(atLevel: level).appending(RNSBasis(tables: [context.keyBasis.tables.last!]))
+        var coefficients = c
+        coefficients.inverseNTT()
+        var d0 = RNSPolynomial(basis: extended, isNTTForm: true)
+        var d1 = RNSPolynomial(basis: extended, isNTTForm: true)
+        let targetTables = extended.tables
+        let keyB = key.b
+        let keyA = key.a
+        coefficients.data.withUnsafeBufferPointer { coefficientBuffer in
+            c.data.withUnsafeBufferPointer { nttBuffer in
+                let coefficientAddress = UInt(bitPattern: coefficientBuffer.baseAddress!)
+                let nttAddress = UInt(bitPattern: nttBuffer.baseAddress!)
+                d0.withResidues { p0 in
+                    d1.withResidues { p1 in
+                        let a0 = UInt(bitPattern: p0), a1 = UInt(bitPattern: p1)
+                        Parallel.forEach(level + 2) { t in
+                            let tables = targetTables[t]
+                            let q = tables.modulus
+                            let out0 = UnsafeMutablePointer<UInt64>(bitPattern: a0)! + t * n
+                            let out1 = UnsafeMutablePointer<UInt64>(bitPattern: a1)! + t * n
+                            let digits = UnsafePointer<UInt64>(bitPattern: coefficientAddress)!
+                            let ntt = UnsafePointer<UInt64>(bitPattern: nttAddress)!
+                            let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+                            defer { scratch.deallocate() }
+                            let keyLimb = keyLimbs[t]
+                            for j in 0...level {
+                                let digit: UnsafePointer<UInt64>
+                                if j == t {
+                                    digit = ntt + j * n
+                                } else {
+                                    // Centered digits: the mean of [0, q_j) representatives would put the
+                                    // error's energy into a few slots (the spectrum of 1 + X + … + X^(N−1)).
+                                    let source = digits + j * n
+                                    let qj = targetTables[j].modulus.value
+                                    let half = qj >> 1
+                                    for k in 0..<n {
+                                        let v = source[k]
+                                        scratch[k] = v > half ? q.negate(q.reduce(qj &- v)) : q.reduce(v)
+                                    }
+                                    tables.forward(scratch)
+                                    digit = UnsafePointer(scratch)
+                                }
+                                keyB[j].data.withUnsafeBufferPointer { kb in
+                                    keyA[j].data.withUnsafeBufferPointer { ka in
+                                        let b = kb.baseAddress! + keyLimb * n
+                                        let a = ka.baseAddress! + keyLimb * n
+                                        for k in 0..<n {
+                                            let x = digit[k]
+                                            out0[k] = q.add(out0[k], q.multiply(x, b[k]))
+                                            out1[k] = q.add(out1[k], q.multiply(x, a[k]))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        d0.divideAndRoundByLastPrime()
+        d1.divideAndRoundByLastPrime()
+        return (d0, d1)
+    }
+
+    /// The standard deviation of the error key switching adds at `level`.
+    func keySwitchingNoise(level: Int) -> Double {
+        let n = Double(context.parameters.polyDegree)
+        let p = Double(context.parameters.specialModulus)
+        let qMax = context.parameters.dataModuli.prefix(level + 1).map(Double.init).max() ?? 0
+        let digitTerm = Double(level + 1) * (qMax * qMax / 12) * n * Encryptor.errorDeviation * Encryptor.errorDeviation / (p * p)
+        return (digitTerm + Evaluator.roundingVariance(n)).squareRoot()
+    }
+
+    /// Variance of the rounding error r_0 + r_1·s of a division with rounding (s ternary).
+    static func roundingVariance(_ n: Double) -> Double { (1 + n * 2 / 3) / 12 }
+}

@@ -1,0 +1,66 @@
+import RingArithmetic
+
+/// The secret key s: a uniform ternary polynomial, held in NTT form over every prime (data primes
+/// and the special prime). The storage is overwritten with zeros when the key is released
+/// (best effort: copies made by arithmetic on temporaries are not tracked).
+public final class SecretKey: @unchecked Sendable {
+    public let context: CKKSContext
+    /// s in NTT form over `context.keyBasis`. Never mutated after initialization.
+    private(set) var polynomial: RNSPolynomial
+
+    init(context: CKKSContext, polynomial: RNSPolynomial) {
+        self.context = context
+        self.polynomial = polynomial
+    }
+
+    /// s restricted to the data primes q_0 … q_level.
+    func restricted(toLevel level: Int) -> RNSPolynomial {
+        polynomial.selectingLimbs(Array(0...level))
+    }
+
+    deinit {
+        polynomial.withResidues { pointer in
+            let count = polynomial.data.count
+            let raw = UnsafeMutableRawPointer(pointer)
+            raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
+        }
+    }
+}
+
+/// The public key (b, a) = (−a·s + e, a) over the data primes, NTT form.
+public struct PublicKey: Sendable, Equatable {
+    public let context: CKKSContext
+    public internal(set) var b: RNSPolynomial
+    public internal(set) var a: RNSPolynomial
+
+    public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
+        lhs.context === rhs.context && lhs.b == rhs.b && lhs.a == rhs.a
+    }
+}
+
+/// A hybrid (RNS-digit) key-switching key from a key s′ to s: for each data prime q_j,
+/// (b_j, a_j) = (−a_j·s + e_j + P·ê_j·s′, a_j) over the data primes and the special prime P,
+/// where ê_j is the CRT basis element of q_j. NTT form.
+public struct KeySwitchingKey: Sendable, Equatable {
+    public let context: CKKSContext
+    public internal(set) var b: [RNSPolynomial]
+    public internal(set) var a: [RNSPolynomial]
+
+    public static func == (lhs: KeySwitchingKey, rhs: KeySwitchingKey) -> Bool {
+        lhs.context === rhs.context && lhs.b == rhs.b && lhs.a == rhs.a
+    }
+}
+
+/// The relinearization key: switches s² to s after a ciphertext multiplication.
+public struct RelinearizationKey: Sendable, Equatable {
+    public internal(set) var key: KeySwitchingKey
+}
+
+/// Galois keys: for each Galois element g, a key switching s(X^g) to s. Element 5^k mod 2N
+/// rotates the slots left by k; element 2N − 1 conjugates them.
+public struct GaloisKeys: Sendable, Equatable {
+    public internal(set) var keys: [Int: KeySwitchingKey]
+
+    /// The Galois elements these keys cover.
+    public var elements: [Int] { keys.keys.sorted() }
+}

@@ -1,0 +1,43 @@
+import ModularArithmetic
+
+extension RNSPolynomial {
+    /// Divides by the last prime with rounding and drops its limb: x ↦ round(x / q_last), NTT form.
+    ///
+    /// The last limb is brought to coefficient form, offset by ⌊q_last/2⌋ so that the division
+    /// rounds to nearest, reduced into each remaining prime, transformed back and subtracted;
+    /// the difference is exactly divisible by q_last, so multiplying by q_last^-1 mod q_i divides.
+    /// Used for CKKS rescaling and for the final step of key switching (division by P).
+    public mutating func divideAndRoundByLastPrime() {
+        precondition(isNTTForm && limbCount >= 2, "needs NTT form and at least two limbs")
+        let n = degree
+        let last = limbCount - 1
+        let lastTables = basis.tables[last]
+        let qLast = lastTables.modulus
+        let half = qLast.value >> 1
+        var top = Array(limb(last))
+        top.withUnsafeMutableBufferPointer { lastTables.inverse($0.baseAddress!) }
+        for k in 0..<n { top[k] = qLast.add(top[k], half) }
+        let tables = basis.tables
+        top.withUnsafeBufferPointer { source in
+            let sourceAddress = UInt(bitPattern: source.baseAddress!)
+            withResidues { base in
+                let address = UInt(bitPattern: base)
+                Parallel.forEach(last) { i in
+                    let q = tables[i].modulus
+                    let src = UnsafePointer<UInt64>(bitPattern: sourceAddress)!
+                    let dst = UnsafeMutablePointer<UInt64>(bitPattern: address)! + i * n
+                    let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+                    defer { scratch.deallocate() }
+                    let halfModQ = q.reduce(half)
+                    for k in 0..<n { scratch[k] = q.subtract(q.reduce(src[k]), halfModQ) }
+                    tables[i].forward(scratch)
+                    let inverse = q.shoup(q.inverse(q.reduce(qLast.value))!)
+                    for k in 0..<n {
+                        dst[k] = q.multiply(q.subtract(dst[k], scratch[k]), by: inverse)
+                    }
+                }
+            }
+        }
+        dropLastLimbs()
+    }
+}
