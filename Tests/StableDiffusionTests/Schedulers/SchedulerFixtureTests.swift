@@ -7,12 +7,15 @@ import XCTest
 final class SchedulerFixtureTests: XCTestCase {
     private static let tolerance = 1e-5
 
-    private func run(_ name: String, make: (SchedulerConfiguration, Int) throws -> any Scheduler) throws {
-        let records = try FixtureRecords("schedulers")
+    private func run(
+        _ name: String, in file: String = "schedulers", make: (SchedulerConfiguration, Int) throws -> any Scheduler
+    ) throws {
+        let records = try FixtureRecords(file)
         let meta = try XCTUnwrap((records.metadata as? [String: Any])?[name] as? [String: Any])
         let configJSON = try JSONSerialization.data(withJSONObject: meta["config"] as Any)
         let configuration = try JSONDecoder().decode(SchedulerConfiguration.self, from: configJSON)
-        let stepCount = try XCTUnwrap((records.metadata as? [String: Any])?["_layout"] as? [String: Any])["steps"] as! Int
+        let layout = (records.metadata as? [String: Any])?["_layout"] as? [String: Any]
+        let stepCount = try XCTUnwrap((meta["steps"] ?? layout?["steps"]) as? Int)
 
         var scheduler = try make(configuration, stepCount)
         let expectedTimesteps = (meta["timesteps"] as! [NSNumber]).map { $0.floatValue }
@@ -62,6 +65,26 @@ final class SchedulerFixtureTests: XCTestCase {
 
     func testDPMSolverPlusPlus2MMatchesDiffusers() throws {
         try run("dpmpp_2m") { try DPMSolverMultistepScheduler(configuration: $0, stepCount: $1) }
+    }
+
+    /// Other spacings, Heun and first-order DPM-Solver, σ_min, ᾱ_final = 1 and longer runs
+    /// (tools/fixtures/make_scheduler_variant_fixtures.py).
+    func testVariantsMatchDiffusers() throws {
+        let records = try FixtureRecords("scheduler_variants")
+        let cases = try XCTUnwrap(records.metadata as? [String: [String: Any]])
+        XCTAssertGreaterThanOrEqual(cases.count, 13)
+        for (name, meta) in cases.sorted(by: { $0.key < $1.key }) {
+            let eta = (meta["eta"] as! NSNumber).doubleValue
+            try run(name, in: "scheduler_variants") { configuration, steps -> any Scheduler in
+                switch meta["class"] as! String {
+                case "PNDMScheduler": return try PNDMScheduler(configuration: configuration, stepCount: steps)
+                case "DDIMScheduler": return try DDIMScheduler(configuration: configuration, stepCount: steps, eta: eta)
+                case "EulerDiscreteScheduler":
+                    return try EulerDiscreteScheduler(configuration: configuration, stepCount: steps)
+                default: return try DPMSolverMultistepScheduler(configuration: configuration, stepCount: steps)
+                }
+            }
+        }
     }
 
     func testSigmasMatchDiffusers() throws {
