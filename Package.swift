@@ -29,7 +29,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
-        .target(name: "CKKS", dependencies: ["RingArithmetic", "ModularArithmetic"]),
+        .target(
+            name: "CKKS",
+            dependencies: ["RingArithmetic", "ModularArithmetic", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),

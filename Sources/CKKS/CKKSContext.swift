@@ -1,5 +1,3 @@
-import Crypto
-import Foundation
 import ModularArithmetic
 import RingArithmetic
 
@@ -44,13 +42,7 @@ public final class CKKSContext: Sendable {
         self.specialPrimeResidues = moduli.map { $0.reduce(special.value) }
         self.inverseSpecialPrime = moduli.map { $0.inverse(special.value % $0.value)! }
         self.embedding = CanonicalEmbedding(polyDegree: n)
-        var canonical = Data()
-        canonical.append(contentsOf: withUnsafeBytes(of: UInt32(n).littleEndian, Array.init))
-        for q in parameters.coefficientModuli {
-            canonical.append(contentsOf: withUnsafeBytes(of: q.littleEndian, Array.init))
-        }
-        canonical.append(contentsOf: withUnsafeBytes(of: parameters.scale.bitPattern.littleEndian, Array.init))
-        self.fingerprint = Array(SHA256.hash(data: canonical).prefix(8))
+        self.fingerprint = parameters.fingerprint
     }
 
     /// The basis of a ciphertext at `level`: q_0 … q_level.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ModularArithmetic
 
@@ -68,6 +69,16 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
     /// log2(Q·P) rounded up per prime, as the security standard counts it.
     public var totalModulusBits: Int {
         coefficientModuli.reduce(0) { $0 + (UInt64.bitWidth - $1.leadingZeroBitCount) }
+    }
+
+    /// SHA-256 of the canonical encoding (N, primes, scale), truncated to 8 bytes: tags every
+    /// serialized object so that data made under other parameters is refused.
+    public var fingerprint: [UInt8] {
+        var canonical = Data()
+        canonical.append(contentsOf: withUnsafeBytes(of: UInt32(polyDegree).littleEndian, Array.init))
+        for q in coefficientModuli { canonical.append(contentsOf: withUnsafeBytes(of: q.littleEndian, Array.init)) }
+        canonical.append(contentsOf: withUnsafeBytes(of: scale.bitPattern.littleEndian, Array.init))
+        return Array(SHA256.hash(data: canonical).prefix(8))
     }
 
     public var description: String {

@@ -30,10 +30,12 @@ enum Bounds {
             + 16.0 / 7 * slotBound(coefficientDeviation: productDeviation, polyDegree: p.polyDegree, scale: p.scale)
     }
 
-    /// Rounding error of one rescale (r_0 + r_1·s, r uniform in [−½, ½]).
+    /// Rounding error of one rescale (r_0 + r_1·s, r uniform in [−½, ½]); r_1·s is a product
+    /// in the slots, so its term gets the 16-deviation bound of `freshPublic`.
     static func rescaleRounding(_ p: CKKSParameters, scale: Double) -> Double {
         let n = Double(p.polyDegree)
-        return slotBound(coefficientDeviation: ((1 + 2 * n / 3) / 12).squareRoot(), polyDegree: p.polyDegree, scale: scale)
+        return slotBound(coefficientDeviation: roundingDeviation, polyDegree: p.polyDegree, scale: scale)
+            + 16.0 / 7 * slotBound(coefficientDeviation: (2 * n / 3 / 12).squareRoot(), polyDegree: p.polyDegree, scale: scale)
     }
 
     static func maxError(_ a: [Double], _ b: [Double]) -> Double {

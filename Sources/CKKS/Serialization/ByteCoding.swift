@@ -1,0 +1,118 @@
+import Foundation
+import RingArithmetic
+
+/// Appends little-endian fields and bit-packed residues to a byte buffer.
+struct ByteWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func append<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ value: Double) { append(value.bitPattern) }
+
+    mutating func append(raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
+    /// Every limb's residues packed at the bit width of its prime: the information-theoretic
+    /// minimum for uniform residues, rounded up to whole bytes per limb.
+    mutating func append(_ polynomial: RNSPolynomial) {
+        append(UInt8(polynomial.limbCount))
+        let n = polynomial.degree
+        for (i, q) in polynomial.basis.moduli.enumerated() {
+            let width = q.bitWidth
+            var accumulator: UInt64 = 0
+            var pending = 0
+            for value in polynomial.data[(i * n)..<((i + 1) * n)] {
+                accumulator |= value << UInt64(pending)
+                let fitted = 64 - pending
+                pending += width
+                if pending >= 64 {
+                    append(accumulator)
+                    pending -= 64
+                    accumulator = pending > 0 ? value >> UInt64(fitted) : 0
+                }
+            }
+            var remaining = (pending + 7) / 8
+            while remaining > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: accumulator))
+                accumulator >>= 8
+                remaining -= 1
+            }
+        }
+    }
+}
+
+/// Reads what `ByteWriter` wrote, checking every bound; any violation throws
+/// `CKKSError.deserialization` naming the field, and nothing is read out of bounds.
+struct ByteReader {
+    private let bytes: [UInt8]
+    private(set) var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var remaining: Int { bytes.count - offset }
+
+    mutating func read<T: FixedWidthInteger>(_: T.Type, _ field: String) throws(CKKSError) -> T {
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw .deserialization("truncated at \(field)") }
+        var value: T = 0
+        for i in 0..<size { value |= T(bytes[offset + i]) << (8 * i) }
+        offset += size
+        return value
+    }
+
+    mutating func readDouble(_ field: String) throws(CKKSError) -> Double {
+        Double(bitPattern: try read(UInt64.self, field))
+    }
+
+    mutating func readRaw(_ count: Int, _ field: String) throws(CKKSError) -> [UInt8] {
+        guard count >= 0, remaining >= count else { throw .deserialization("truncated at \(field)") }
+        defer { offset += count }
+        return Array(bytes[offset..<(offset + count)])
+    }
+
+    /// A polynomial over exactly `basis` (NTT form); every residue must be below its prime.
+    mutating func readPolynomial(basis: RNSBasis, _ field: String) throws(CKKSError) -> RNSPolynomial {
+        let limbs = Int(try read(UInt8.self, "\(field) limb count"))
+        guard limbs == basis.count else {
+            throw .deserialization("\(field) has \(limbs) limbs, expected \(basis.count)")
+        }
+        let n = basis.degree
+        var data = [UInt64](repeating: 0, count: limbs * n)
+        for (i, q) in basis.moduli.enumerated() {
+            let width = q.bitWidth
+            let byteCount = (n * width + 7) / 8
+            guard remaining >= byteCount else { throw .deserialization("truncated in \(field) limb \(i)") }
+            let mask: UInt64 = (1 << UInt64(width)) - 1
+            var bitOffset = 0
+            for j in 0..<n {
+                var value: UInt64 = 0
+                var got = 0
+                while got < width {
+                    let byte = UInt64(bytes[offset + (bitOffset >> 3)])
+                    let shift = bitOffset & 7
+                    let take = min(8 - shift, width - got)
+                    value |= ((byte >> UInt64(shift)) & ((1 << UInt64(take)) - 1)) << UInt64(got)
+                    got += take
+                    bitOffset += take
+                }
+                value &= mask
+                guard value < q.value else {
+                    throw .deserialization("\(field) limb \(i) coefficient \(j) is not below its modulus")
+                }
+                data[i * n + j] = value
+            }
+            let usedBits = n * width
+            if usedBits % 8 != 0 {
+                let last = UInt64(bytes[offset + byteCount - 1])
+                guard last >> UInt64(usedBits % 8) == 0 else { throw .deserialization("\(field) limb \(i) has nonzero padding bits") }
+            }
+            offset += byteCount
+        }
+        return RNSPolynomial(basis: basis, isNTTForm: true, data: data)
+    }
+
+    func expectEnd() throws(CKKSError) {
+        guard remaining == 0 else { throw .deserialization("\(remaining) unexpected trailing bytes") }
+    }
+}
