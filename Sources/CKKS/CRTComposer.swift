@@ -61,11 +61,37 @@ struct CRTComposer {
             halfProduct[i] = (w >> 1) | (carry << 63)
             carry = w & 1
         }
+        let inverseModuli = moduli.map { 1 / Double($0.value) }
+        let cofactorsLow = cofactors.map { $0[0] }
+        let productLow = product[0]
+        var digits = [UInt64](repeating: 0, count: moduli.count)
         polynomial.data.withUnsafeBufferPointer { data in
             for j in 0..<n {
-                for i in 0..<words { accumulator[i] = 0 }
+                // Fast path: x = Σ y_i·(Q/q_i) − k·Q with k = round(Σ y_i/q_i), evaluated modulo
+                // 2^64. The result is exact when |x| < 2^63, which the check below proves: a value
+                // below 2^63 in magnitude that matches every residue is the centered representative.
+                var fraction = 0.0
+                var wrapped: UInt64 = 0
                 for (i, q) in moduli.enumerated() {
                     let y = q.multiply(data[i * n + j], by: cofactorInverses[i])
+                    digits[i] = y
+                    fraction += Double(y) * inverseModuli[i]
+                    wrapped &+= y &* cofactorsLow[i]
+                }
+                let k = fraction.rounded()
+                let candidate = Int64(bitPattern: wrapped &- UInt64(k) &* productLow)
+                var matches = true
+                for (i, q) in moduli.enumerated() where q.reduce(signed: candidate) != data[i * n + j] {
+                    matches = false
+                    break
+                }
+                if matches {
+                    result[j] = Double(candidate)
+                    continue
+                }
+                for i in 0..<words { accumulator[i] = 0 }
+                for i in moduli.indices {
+                    let y = digits[i]
                     var c: UInt64 = 0
                     let cofactor = cofactors[i]
                     for k in 0..<words {

@@ -25,22 +25,34 @@ public struct Complex: Sendable, Hashable, CustomStringConvertible {
 /// rotation group ⟨5⟩ mod 2N, so that slot rotation is the automorphism X ↦ X^5.
 struct CanonicalEmbedding: Sendable {
     let slotCount: Int
-    /// 5^j mod 2N for j < N/2.
-    let rotationGroup: [Int]
-    /// ζ^k = e^(2πik/2N) for k ≤ 2N.
-    let roots: [Complex]
+    /// Twiddles of `evaluate`, stage after stage (lengths 2, 4, …, N/2), j-th of each stage:
+    /// ζ^((5^j mod 4·len)·(2N / 4·len)). `interpolate` uses their conjugates in reverse stage order.
+    private let twiddleReal: [Double]
+    private let twiddleImaginary: [Double]
 
     init(polyDegree: Int) {
         slotCount = polyDegree / 2
         let m = 2 * polyDegree
-        var group = [Int](repeating: 1, count: slotCount)
+        var group = [Int](repeating: 1, count: max(slotCount, 1))
         for j in 1..<max(slotCount, 1) { group[j] = (group[j - 1] * 5) % m }
-        rotationGroup = group
-        roots = (0...m).map { k in
-            let angle = 2 * Double.pi * Double(k) / Double(m)
-            return Complex(cos(angle), sin(angle))
+        var real: [Double] = [], imaginary: [Double] = []
+        var length = 2
+        while length <= slotCount {
+            let quarterStride = length << 2
+            for j in 0..<(length >> 1) {
+                let k = (group[j] % quarterStride) * (m / quarterStride)
+                let angle = 2 * Double.pi * Double(k) / Double(m)
+                real.append(cos(angle))
+                imaginary.append(sin(angle))
+            }
+            length <<= 1
         }
+        twiddleReal = real
+        twiddleImaginary = imaginary
     }
+
+    /// Offset of the twiddles of the stage of `length` in the flat tables.
+    @inline(__always) private static func stageOffset(_ length: Int) -> Int { (length >> 1) - 1 }
 
     private func bitReversePermute(_ values: inout [Complex]) {
         let n = values.count
@@ -56,23 +68,27 @@ struct CanonicalEmbedding: Sendable {
     /// Slot values from the N/2 complex numbers (m_i + i·m_{i+N/2}): evaluates at ζ^(5^j).
     func evaluate(_ values: inout [Complex]) {
         let n = values.count
-        let m = roots.count - 1
         bitReversePermute(&values)
-        values.withUnsafeMutableBufferPointer { v in
-            var length = 2
-            while length <= n {
-                let half = length >> 1
-                let quarterStride = length << 2
-                for start in stride(from: 0, to: n, by: length) {
-                    for j in 0..<half {
-                        let index = (rotationGroup[j] % quarterStride) * (m / quarterStride)
-                        let u = v[start + j]
-                        let t = v[start + j + half] * roots[index]
-                        v[start + j] = u + t
-                        v[start + j + half] = u - t
+        twiddleReal.withUnsafeBufferPointer { wr in
+            twiddleImaginary.withUnsafeBufferPointer { wi in
+                values.withUnsafeMutableBufferPointer { v in
+                    var length = 2
+                    while length <= n {
+                        let half = length >> 1
+                        let offset = CanonicalEmbedding.stageOffset(length)
+                        for start in stride(from: 0, to: n, by: length) {
+                            for j in 0..<half {
+                                let c = wr[offset + j], d = wi[offset + j]
+                                let u = v[start + j]
+                                let x = v[start + j + half]
+                                let t = Complex(x.real * c - x.imaginary * d, x.real * d + x.imaginary * c)
+                                v[start + j] = Complex(u.real + t.real, u.imaginary + t.imaginary)
+                                v[start + j + half] = Complex(u.real - t.real, u.imaginary - t.imaginary)
+                            }
+                        }
+                        length <<= 1
                     }
                 }
-                length <<= 1
             }
         }
     }
@@ -80,22 +96,28 @@ struct CanonicalEmbedding: Sendable {
     /// The inverse of `evaluate`, including the 1/(N/2) normalization.
     func interpolate(_ values: inout [Complex]) {
         let n = values.count
-        let m = roots.count - 1
-        values.withUnsafeMutableBufferPointer { v in
-            var length = n
-            while length >= 2 {
-                let half = length >> 1
-                let quarterStride = length << 2
-                for start in stride(from: 0, to: n, by: length) {
-                    for j in 0..<half {
-                        let index = (quarterStride - rotationGroup[j] % quarterStride) * (m / quarterStride)
-                        let u = v[start + j] + v[start + j + half]
-                        let t = (v[start + j] - v[start + j + half]) * roots[index]
-                        v[start + j] = u
-                        v[start + j + half] = t
+        twiddleReal.withUnsafeBufferPointer { wr in
+            twiddleImaginary.withUnsafeBufferPointer { wi in
+                values.withUnsafeMutableBufferPointer { v in
+                    var length = n
+                    while length >= 2 {
+                        let half = length >> 1
+                        let offset = CanonicalEmbedding.stageOffset(length)
+                        for start in stride(from: 0, to: n, by: length) {
+                            for j in 0..<half {
+                                // Conjugate twiddle: the inverse rotation.
+                                let c = wr[offset + j], d = -wi[offset + j]
+                                let a = v[start + j], b = v[start + j + half]
+                                let difference = Complex(a.real - b.real, a.imaginary - b.imaginary)
+                                v[start + j] = Complex(a.real + b.real, a.imaginary + b.imaginary)
+                                v[start + j + half] = Complex(
+                                    difference.real * c - difference.imaginary * d,
+                                    difference.real * d + difference.imaginary * c)
+                            }
+                        }
+                        length >>= 1
                     }
                 }
-                length >>= 1
             }
         }
         bitReversePermute(&values)

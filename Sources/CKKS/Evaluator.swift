@@ -268,10 +268,11 @@ public struct Evaluator: Sendable {
     private func applyGalois(_ a: Ciphertext, element g: Int) throws(CKKSError) -> Ciphertext {
         try check(a)
         guard a.size == 2 else { throw .invalidCiphertextSize(a.size) }
-        guard let key = galoisKeys?.keys[g] else { throw .missingGaloisKey(element: g) }
+        guard let galoisKeys, let key = galoisKeys.keys[g] else { throw .missingGaloisKey(element: g) }
         guard key.context === context else { throw .contextMismatch }
-        var c0 = a.polynomials[0].applyingGalois(element: g)
-        let c1 = a.polynomials[1].applyingGalois(element: g)
+        let permutation = galoisKeys.permutations[g]
+        var c0 = a.polynomials[0].applyingGalois(element: g, permutation: permutation)
+        let c1 = a.polynomials[1].applyingGalois(element: g, permutation: permutation)
         let (d0, d1) = switchKey(c1, key: key)
         c0.add(d0)
         let noise = (a.noiseEstimate * a.noiseEstimate + pow(keySwitchingNoise(level: a.level), 2)).squareRoot()

@@ -36,7 +36,16 @@ extension Evaluator {
                             let digits = UnsafePointer<UInt64>(bitPattern: coefficientAddress)!
                             let ntt = UnsafePointer<UInt64>(bitPattern: nttAddress)!
                             let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
-                            defer { scratch.deallocate() }
+                            // Lazy accumulation: ≤ 64 products of residues below 2^61 fit in 128 bits,
+                            // so each output is reduced once instead of once per digit.
+                            let accumulators = UnsafeMutablePointer<UInt64>.allocate(capacity: 4 * n)
+                            accumulators.initialize(repeating: 0, count: 4 * n)
+                            defer {
+                                scratch.deallocate()
+                                accumulators.deallocate()
+                            }
+                            let low0 = accumulators, high0 = accumulators + n
+                            let low1 = accumulators + 2 * n, high1 = accumulators + 3 * n
                             let keyLimb = keyLimbs[t]
                             for j in 0...level {
                                 let digit: UnsafePointer<UInt64>
@@ -61,11 +70,21 @@ extension Evaluator {
                                         let a = ka.baseAddress! + keyLimb * n
                                         for k in 0..<n {
                                             let x = digit[k]
-                                            out0[k] = q.add(out0[k], q.multiply(x, b[k]))
-                                            out1[k] = q.add(out1[k], q.multiply(x, a[k]))
+                                            let pb = x.multipliedFullWidth(by: b[k])
+                                            let (l0, c0) = low0[k].addingReportingOverflow(pb.low)
+                                            low0[k] = l0
+                                            high0[k] &+= pb.high &+ (c0 ? 1 : 0)
+                                            let pa = x.multipliedFullWidth(by: a[k])
+                                            let (l1, c1) = low1[k].addingReportingOverflow(pa.low)
+                                            low1[k] = l1
+                                            high1[k] &+= pa.high &+ (c1 ? 1 : 0)
                                         }
                                     }
                                 }
+                            }
+                            for k in 0..<n {
+                                out0[k] = q.reduce(high: q.reduce(high0[k]), low: low0[k])
+                                out1[k] = q.reduce(high: q.reduce(high1[k]), low: low1[k])
                             }
                         }
                     }

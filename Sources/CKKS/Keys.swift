@@ -59,8 +59,22 @@ public struct RelinearizationKey: Sendable, Equatable {
 /// Galois keys: for each Galois element g, a key switching s(X^g) to s. Element 5^k mod 2N
 /// rotates the slots left by k; element 2N − 1 conjugates them.
 public struct GaloisKeys: Sendable, Equatable {
-    public internal(set) var keys: [Int: KeySwitchingKey]
+    public let keys: [Int: KeySwitchingKey]
+    /// For each element, the permutation of NTT slots that applies X ↦ X^g (derived once here
+    /// instead of on every rotation).
+    let permutations: [Int: [UInt32]]
+
+    init(keys: [Int: KeySwitchingKey]) {
+        self.keys = keys
+        var permutations: [Int: [UInt32]] = [:]
+        for (g, key) in keys {
+            permutations[g] = RNSPolynomial.galoisPermutation(element: g, degree: key.context.parameters.polyDegree)
+        }
+        self.permutations = permutations
+    }
 
     /// The Galois elements these keys cover.
     public var elements: [Int] { keys.keys.sorted() }
+
+    public static func == (lhs: GaloisKeys, rhs: GaloisKeys) -> Bool { lhs.keys == rhs.keys }
 }

@@ -175,14 +175,17 @@ extension RNSPolynomial {
     ///
     /// In coefficient form X^i maps to ±X^(i·g mod N); in NTT form the automorphism permutes the
     /// evaluation points, and the permutation is computed once per call from the bit-reversed order.
-    public func applyingGalois(element g: Int) -> RNSPolynomial {
+    /// `permutation` may pass the result of `galoisPermutation(element: g, degree: N)` computed
+    /// in advance (NTT form only).
+    public func applyingGalois(element g: Int, permutation precomputed: [UInt32]? = nil) -> RNSPolynomial {
         let n = degree
         let twoN = 2 * n
         precondition(g & 1 == 1 && g > 0 && g < twoN, "Galois element must be odd and below 2N")
         var out = RNSPolynomial(basis: basis, isNTTForm: isNTTForm)
         let moduli = basis.moduli
         if isNTTForm {
-            let permutation = RNSPolynomial.galoisPermutation(element: g, degree: n)
+            let permutation = precomputed ?? RNSPolynomial.galoisPermutation(element: g, degree: n)
+            precondition(permutation.count == n, "permutation does not match the ring degree")
             permutation.withUnsafeBufferPointer { perm in
                 data.withUnsafeBufferPointer { src in
                     out.data.withUnsafeMutableBufferPointer { dst in

@@ -1,0 +1,117 @@
+import ArgumentParser
+import CKKS
+import Foundation
+
+/// `hediff ckks …`: the CKKS library on its own.
+struct CKKSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ckks",
+        abstract: "Demonstrate and benchmark the CKKS library.",
+        subcommands: [CKKSDemoCommand.self, CKKSBenchCommand.self])
+}
+
+/// A named CKKS parameter preset.
+enum ParameterPreset: String, ExpressibleByArgument, CaseIterable {
+    case reference
+    case tailored
+
+    var parameters: CKKSParameters {
+        switch self {
+        case .reference: return .n8192_q31_26x6_31_scale26
+        case .tailored: return .n4096_q38_33_38_scale30
+        }
+    }
+}
+
+/// Prints one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+struct CKKSBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the CKKS operations (median and minimum per call).")
+
+    @Option(help: "Parameter preset: reference (N=8192, [31,26x6,31], 2^26) or tailored (N=4096, [38,33,38], 2^30).")
+    var params: ParameterPreset = .reference
+
+    @Option(help: "Timed batches per operation.")
+    var repetitions: Int = 9
+
+    @Option(help: "Calls per batch.")
+    var iterations: Int = 30
+
+    @Option(help: "Comma-separated operations to time (default: all).")
+    var operations: String?
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard repetitions > 0, iterations > 0 else { throw ValidationError("--repetitions and --iterations must be positive") }
+        if let unknown = selectedOperations?.subtracting(CKKSBenchmark.operationNames).sorted().first {
+            throw ValidationError("unknown operation '\(unknown)'; choose from \(CKKSBenchmark.operationNames.joined(separator: ", "))")
+        }
+    }
+
+    private var selectedOperations: Set<String>? {
+        operations.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
+    }
+
+    func run() throws {
+        let benchmark = CKKSBenchmark(
+            parameters: params.parameters, repetitions: repetitions, iterations: iterations, operations: selectedOperations)
+        let report = try benchmark.run(name: params.rawValue) { name in
+            if !json { printError("timing \(name)…") }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("CKKS benchmark, \(params.rawValue): \(params.parameters)")
+        print("operation                   median        min")
+        for name in CKKSBenchmark.operationNames {
+            guard let timing = report.ops[name] else { continue }
+            print(name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(format: "%10.1f µs %10.1f µs", timing.median_s * 1e6, timing.min_s * 1e6))
+        }
+        for (name, bytes) in report.sizes.sorted(by: { $0.key < $1.key }) {
+            print("\(name): \(bytes) bytes")
+        }
+    }
+}
+
+struct CKKSDemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Encrypt a vector, compute 0.9·x + 1 on the ciphertext, decrypt, and report the error.")
+
+    @Option(help: "Parameter preset.")
+    var params: ParameterPreset = .reference
+
+    func run() throws {
+        let parameters = params.parameters
+        let context = try CKKSContext(parameters: parameters)
+        let keys = KeyGenerator(context: context)
+        let secretKey = keys.generateSecretKey()
+        let publicKey = try keys.generatePublicKey(for: secretKey)
+        let x = (0..<context.slotCount).map { Double($0 % 200) / 50 - 2 }
+        let start = Date()
+        let ciphertext = try Encryptor(publicKey: publicKey).encrypt(x)
+        let bias = try Encoder(context: context).encode([Double](repeating: 1, count: x.count), level: ciphertext.level - 1)
+        let result = try Evaluator(context: context).rescale(ciphertext * 0.9) + bias
+        let decrypted = try Decryptor(secretKey: secretKey).decryptValues(result)
+        let elapsed = Date().timeIntervalSince(start)
+        let errors = zip(x, decrypted).map { abs(0.9 * $0.0 + 1 - $0.1) }
+        let maxError = errors.max() ?? 0
+        let meanError = errors.reduce(0, +) / Double(errors.count)
+        print("parameters: \(parameters) — \(parameters.totalModulusBits)-bit modulus, 128-bit secure")
+        print("encrypted \(x.count) values, computed 0.9·x + 1 on the ciphertext, decrypted in \(String(format: "%.1f", elapsed * 1000)) ms")
+        print("ciphertext: \(ciphertext.serialized().count) bytes at level \(ciphertext.level); result at level \(result.level)")
+        print(String(format: "error: max %.3g (%.1f bits of precision), mean %.3g", maxError, -log2(maxError), meanError))
+        print("first values: " + zip(x, decrypted).prefix(4).map { String(format: "0.9·%.2f+1 ≈ %.5f", $0.0, $0.1) }.joined(separator: ", "))
+    }
+}
