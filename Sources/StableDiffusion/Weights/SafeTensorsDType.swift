@@ -28,12 +28,4 @@ public enum SafeTensorsDType: String, Sendable, CaseIterable {
         case .float64, .int64, .uint64: return 8
         }
     }
-
-    /// Whether `SafeTensors.floats(named:)` can convert this type to float32.
-    public var convertsToFloat: Bool {
-        switch self {
-        case .float16, .bfloat16, .float32, .float64: return true
-        default: return false
-        }
-    }
 }
