@@ -1,0 +1,61 @@
+/// Everything one `StableDiffusionPipeline.generate` call needs besides the model.
+///
+/// Defaults follow diffusers' `StableDiffusionPipeline.__call__` (50 steps, guidance 7.5) and the
+/// paper's sampler (PLMS). Leaving `width`/`height` `nil` uses the model's native size, the UNet's
+/// `sample_size` times the VAE's downsampling factor (512 for SD v1.x).
+public struct GenerationConfiguration: Sendable, Equatable {
+    /// The sampler driving the denoising loop.
+    public enum Sampler: String, Sendable, CaseIterable {
+        /// PNDM in PLMS mode (`skip_prk_steps`), the HE-Diffusion paper's sampler.
+        case plms
+        /// DDIM with stochasticity `ddimEta`.
+        case ddim
+        /// Euler discrete.
+        case euler
+        /// DPM-Solver++ 2M.
+        case dpmpp2m
+    }
+
+    /// Image-to-image start: the image to noise and denoise, and how much of the schedule to run.
+    public struct InitImage: Sendable, Equatable {
+        /// The starting image; its size must equal the generation size.
+        public var image: PixelImage
+        /// Fraction of the denoising schedule to run, in (0, 1]: 1 ignores the image's content,
+        /// small values keep it close to the original.
+        public var strength: Double
+
+        public init(image: PixelImage, strength: Double = 0.8) {
+            self.image = image
+            self.strength = strength
+        }
+    }
+
+    /// The text to generate.
+    public var prompt: String
+    /// The text to steer away from; empty is diffusers' unconditional prompt.
+    public var negativePrompt: String = ""
+    /// Number of denoising steps (before image-to-image strength trims them).
+    public var stepCount: Int = 50
+    /// Classifier-free guidance scale w: `ε = ε_uncond + w · (ε_cond − ε_uncond)`; guidance is off at w ≤ 1.
+    public var guidanceScale: Double = 7.5
+    public var sampler: Sampler = .plms
+    /// Seed of the torch-compatible generator drawing the initial (and DDIM's) noise.
+    public var seed: UInt64 = 0
+    /// Output width in pixels, a multiple of 8; `nil` is the model's native size.
+    public var width: Int? = nil
+    /// Output height in pixels, a multiple of 8; `nil` is the model's native size.
+    public var height: Int? = nil
+    /// Number of images generated together from the same prompt, ≥ 1.
+    public var batchSize: Int = 1
+    /// The image-to-image start; `nil` generates from pure noise (text-to-image).
+    public var initImage: InitImage? = nil
+    /// DDIM's stochasticity η in [0, 1]; ignored by the other samplers.
+    public var ddimEta: Double = 0
+
+    public init(prompt: String) {
+        self.prompt = prompt
+    }
+
+    /// Whether the noise prediction is guided, which doubles the UNet batch (diffusers' `guidance_scale > 1`).
+    public var usesGuidance: Bool { guidanceScale > 1 }
+}
