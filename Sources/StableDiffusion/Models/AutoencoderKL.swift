@@ -1,0 +1,107 @@
+import Tensor
+
+/// The Stable Diffusion v1.x VAE (diffusers `AutoencoderKL`), built from its `config.json`:
+/// images in [-1, 1] to latent distributions (`encode`) and latents back to images (`decode`).
+///
+/// Like diffusers' `vae.encode`/`vae.decode`, neither applies `scalingFactor`: a pipeline
+/// multiplies sampled latents by it after encoding and divides by it before decoding.
+///
+/// Matches: diffusers 0.42.1 `models/autoencoders/autoencoder_kl.py` `AutoencoderKL`.
+public struct AutoencoderKL: Sendable {
+    public let config: AutoencoderKLConfig
+    let encoder: VAEEncoder?
+    let quantConv: Conv2D?
+    let postQuantConv: Conv2D?
+    let decoder: VAEDecoder
+
+    /// Builds the VAE that `config` describes and reads its parameters from `weights`.
+    ///
+    /// - Parameter loadingEncoder: `false` skips the encoder's weights (text-to-image and the
+    ///   key holder only decode); `encode` then throws.
+    /// - Throws: `ModelError` for block types or options outside SD v1.x VAEs (naming them),
+    ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
+    public init(config: AutoencoderKLConfig, weights: SafeTensors, loadingEncoder: Bool = true) throws {
+        try AutoencoderKL.check(config)
+        self.config = config
+        let root = CheckpointWeights(weights)
+        let latent = config.latentChannels
+        encoder = loadingEncoder ? try VAEEncoder(root.scoped("encoder"), config: config) : nil
+        quantConv = loadingEncoder && config.useQuantConv
+            ? try Conv2D(root.scoped("quant_conv"), inChannels: 2 * latent, outChannels: 2 * latent, kernelSize: 1)
+            : nil
+        postQuantConv = config.usePostQuantConv
+            ? try Conv2D(root.scoped("post_quant_conv"), inChannels: latent, outChannels: latent, kernelSize: 1)
+            : nil
+        decoder = try VAEDecoder(root.scoped("decoder"), config: config)
+    }
+
+    /// Opens `folder`'s VAE weights and builds the model from its config.
+    public init(folder: DiffusersModelFolder, loadingEncoder: Bool = true) throws {
+        try self.init(config: folder.vae, weights: folder.weights(for: .vae), loadingEncoder: loadingEncoder)
+    }
+
+    /// Latents are multiplied by this after encoding and divided by it before decoding (0.18215 in SD v1.x).
+    public var scalingFactor: Float { Float(config.scalingFactor) }
+
+    /// Image pixels per latent pixel along each side.
+    public var downsamplingFactor: Int { config.downsamplingFactor }
+
+    /// Decodes latents (already divided by `scalingFactor`) `[N, latent_channels, h, w]` to images
+    /// `[N, out_channels, h·f, w·f]` in about [-1, 1] (unclamped, as diffusers returns them).
+    ///
+    /// - Throws: `ModelError.invalidInput` for a tensor of the wrong shape.
+    public func decode(_ latents: Tensor) throws -> Tensor {
+        guard latents.rank == 4, latents.shape[1] == config.latentChannels, latents.scalarCount > 0 else {
+            throw ModelError.invalidInput(
+                model: "AutoencoderKL", input: "latents", expected: "[N, \(config.latentChannels), h, w]",
+                found: "\(latents.shape)")
+        }
+        return try decoder(postQuantConv.map { try $0(latents) } ?? latents)
+    }
+
+    /// Encodes images `[N, in_channels, H, W]` in [-1, 1], H and W multiples of
+    /// `downsamplingFactor`, to the latent distribution (before `scalingFactor`).
+    ///
+    /// - Throws: `ModelError.invalidInput` for a tensor of the wrong shape or when the encoder was
+    ///   not loaded.
+    public func encode(_ images: Tensor) throws -> LatentDistribution {
+        guard let encoder else {
+            throw ModelError.invalidInput(
+                model: "AutoencoderKL", input: "encode", expected: "a VAE loaded with loadingEncoder: true",
+                found: "a decoder-only VAE")
+        }
+        let factor = downsamplingFactor
+        guard images.rank == 4, images.shape[1] == config.inChannels, images.shape[0] > 0,
+              images.shape[2] > 0, images.shape[3] > 0, images.shape[2] % factor == 0, images.shape[3] % factor == 0
+        else {
+            throw ModelError.invalidInput(
+                model: "AutoencoderKL", input: "images",
+                expected: "[N, \(config.inChannels), H, W] with H and W multiples of \(factor)", found: "\(images.shape)")
+        }
+        let encoded = try encoder(images)
+        let moments = try quantConv.map { try $0(encoded) } ?? encoded
+        return try LatentDistribution(moments: moments)
+    }
+
+    private static func check(_ config: AutoencoderKLConfig) throws {
+        for type in config.downBlockTypes where type != "DownEncoderBlock2D" {
+            throw ModelError.unsupportedBlockType(
+                model: "AutoencoderKL", key: "down_block_types", found: type, supported: ["DownEncoderBlock2D"])
+        }
+        for type in config.upBlockTypes where type != "UpDecoderBlock2D" {
+            throw ModelError.unsupportedBlockType(
+                model: "AutoencoderKL", key: "up_block_types", found: type, supported: ["UpDecoderBlock2D"])
+        }
+        guard config.actFn == "silu" else {
+            throw ModelError.unsupportedConfiguration(
+                model: "AutoencoderKL", key: "act_fn", value: config.actFn, reason: "only silu is implemented")
+        }
+        guard !config.blockOutChannels.isEmpty, config.normNumGroups > 0,
+              config.blockOutChannels.allSatisfy({ $0 % config.normNumGroups == 0 })
+        else {
+            throw ModelError.unsupportedConfiguration(
+                model: "AutoencoderKL", key: "block_out_channels", value: "\(config.blockOutChannels)",
+                reason: "needs at least one block, each divisible by norm_num_groups \(config.normNumGroups)")
+        }
+    }
+}
