@@ -10,8 +10,6 @@ struct Linear: Sendable {
         bias = hasBias ? try weights.tensor("bias", shape: [outFeatures]) : nil
     }
 
-    var outFeatures: Int { weight.shape[0] }
-
     /// `x · weightᵀ + bias`, plus `residual` (a skip connection added inside the GEMM).
     func callAsFunction(_ x: Tensor, residual: Tensor? = nil) throws -> Tensor {
         try x.linear(weight: weight, bias: bias, residual: residual)

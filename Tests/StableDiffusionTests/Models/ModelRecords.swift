@@ -28,4 +28,21 @@ enum ModelRecords {
         let scale = expected.scalars.map(abs).max() ?? 0
         return scale == 0 ? difference : difference / scale
     }
+
+    /// A float32 copy of `file` with every tensor passed through `transform` (to rename or
+    /// reshape it), in a temporary file removed when `testCase` ends.
+    static func rewritten(
+        _ testCase: XCTestCase, _ file: SafeTensors, transform: (String, Tensor) throws -> (String, Tensor)
+    ) throws -> SafeTensors {
+        var entries: [String: SafeTensorsWriter.Entry] = [:]
+        for name in file.names {
+            let (newName, tensor) = try transform(name, file.tensor(named: name))
+            entries[newName] = SafeTensorsWriter.Entry(shape: tensor.shape, scalars: tensor.scalars)
+        }
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hediff-models-\(UUID().uuidString).safetensors")
+        testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        try SafeTensorsWriter().write(entries, to: url)
+        return try SafeTensors(contentsOf: url)
+    }
 }
