@@ -19,3 +19,17 @@ func sgemm(
         blasint(m), blasint(n), blasint(k), alpha,
         a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
 }
+
+/// Control of OpenBLAS's own thread pool.
+enum BLASThreads {
+    /// Runs `body` with OpenBLAS limited to one thread per call, for kernels that split work across
+    /// cores themselves and call SGEMM from each core (two thread pools on the same cores would
+    /// oversubscribe them). Restores the previous setting afterwards.
+    static func singleThreaded<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let previous = openblas_get_num_threads()
+        guard previous > 1 else { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previous) }
+        return try body()
+    }
+}

@@ -79,23 +79,30 @@ extension Tensor {
     /// Replaces `count` (> 0) floats with their softmax, in place.
     @inline(__always)
     static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        let scale = FloatVector(repeating: 1 / exponentiateRow(row, count: count))
+        VectorMath.map(row, row, count: count) { $0 * scale }
+    }
+
+    /// Replaces `count` (> 0) floats x with e^(x − max x), in place, and returns their sum: a softmax
+    /// without its final scaling, which attention applies to its much smaller output instead.
+    @inline(__always)
+    static func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
         let maximum = FloatVector(repeating: VectorMath.max(row, count: count))
         var sum = FloatVector()
         var i = 0
         while i + VectorMath.width <= count {
-            let e = VectorMath.exp(VectorMath.load(row + i) - maximum)
+            let e = VectorMath.boundedExp(VectorMath.load(row + i) - maximum)
             sum += e
             VectorMath.store(e, to: row + i)
             i += VectorMath.width
         }
         if i < count {
             let tail = count - i
-            let e = VectorMath.exp(VectorMath.loadPartial(row + i, count: tail) - maximum)
+            let e = VectorMath.boundedExp(VectorMath.loadPartial(row + i, count: tail) - maximum)
                 .replacing(with: 0, where: VectorMath.laneIndices .>= Int32(tail))
             sum += e
             VectorMath.storePartial(e, to: row + i, count: tail)
         }
-        let scale = FloatVector(repeating: 1 / sum.sum())
-        VectorMath.map(row, row, count: count) { $0 * scale }
+        return sum.sum()
     }
 }

@@ -3,10 +3,12 @@ extension Tensor {
     /// cross-attention (as diffusers' `Attention` after its projections).
     ///
     /// Heads are read in place from the projected tensors (head `h` is columns `h·d..<(h+1)·d`), so
-    /// nothing is split or permuted. For each batch entry and head, blocks of query rows are
-    /// multiplied with Kᵀ by SGEMM into a bounded score buffer, soft-maxed in place across cores,
-    /// and multiplied with V by SGEMM straight into the output's head columns. Memory is bounded
-    /// by the block, never the full `Lq × Lk` score matrix.
+    /// nothing is split or permuted. The work is cut into (batch entry, head, block of query rows)
+    /// items shared out across cores; each core multiplies its block with Kᵀ by a single-threaded
+    /// SGEMM into a private, cache-sized score buffer, exponentiates it in place, multiplies it with
+    /// V straight into the output's head columns and only then divides by the softmax sums (a
+    /// `dv`-wide row instead of an `Lk`-wide one). Memory is bounded by one block per core, never the
+    /// full `Lq × Lk` score matrix, and the cores never wait for each other between the steps.
     ///
     /// - Parameters:
     ///   - query: `[B, Lq, H·d]`.
@@ -57,13 +59,9 @@ extension Tensor {
             query.scalars.withUnsafeBufferPointer { q in
                 key.scalars.withUnsafeBufferPointer { k in
                     value.scalars.withUnsafeBufferPointer { v in
-                        for b in 0..<batch {
-                            attention.run(
-                                query: q.baseAddress! + b * queryLength * queryWidth,
-                                key: k.baseAddress! + b * keyLength * queryWidth,
-                                value: v.baseAddress! + b * keyLength * valueWidth,
-                                output: output.baseAddress! + b * queryLength * valueWidth)
-                        }
+                        attention.run(
+                            batch: batch, query: q.baseAddress!, key: k.baseAddress!, value: v.baseAddress!,
+                            output: output.baseAddress!)
                     }
                 }
             }
@@ -71,47 +69,76 @@ extension Tensor {
     }
 }
 
-/// The sizes of one attention call (one batch entry at a time) and the blocked algorithm.
+/// The sizes of one attention call and the blocked algorithm.
 struct AttentionGeometry {
     let queryLength: Int, keyLength: Int, headWidth: Int, valueHeadWidth: Int, headCount: Int
     let scale: Float, causal: Bool
 
-    /// Upper bound on the score block, in floats (4 MiB), to keep it cache-resident between the
-    /// two GEMMs and the softmax.
-    static let scoreLimit = 1 << 20
+    /// Target size of one core's score block, in floats (1 MiB, a Zen 4 core's L2), so that the
+    /// scores stay in cache between the two GEMMs and the softmax.
+    static let scoreBlockSize = 1 << 18
 
-    func run(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
-        let queryWidth = headWidth * headCount, valueWidth = valueHeadWidth * headCount
-        let blockRows = max(1, min(queryLength, AttentionGeometry.scoreLimit / keyLength))
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * keyLength)
-        defer { scores.deallocate() }
-        for head in 0..<headCount {
-            for firstRow in stride(from: 0, to: queryLength, by: blockRows) {
-                let rows = min(blockRows, queryLength - firstRow)
-                sgemm(
-                    transposeB: true, m: rows, n: keyLength, k: headWidth, alpha: scale,
-                    a: query + firstRow * queryWidth + head * headWidth, lda: queryWidth,
-                    b: key + head * headWidth, ldb: queryWidth,
-                    c: scores, ldc: keyLength)
-                softmaxRows(scores, rowCount: rows, firstRow: firstRow)
-                sgemm(
-                    m: rows, n: valueHeadWidth, k: keyLength,
-                    a: scores, lda: keyLength,
-                    b: value + head * valueHeadWidth, ldb: valueWidth,
-                    c: output + firstRow * valueWidth + head * valueHeadWidth, ldc: valueWidth)
+    var queryWidth: Int { headWidth * headCount }
+    var valueWidth: Int { valueHeadWidth * headCount }
+
+    func run(
+        batch: Int, query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let blockRows = max(1, min(queryLength, AttentionGeometry.scoreBlockSize / keyLength))
+        let blocksPerHead = (queryLength + blockRows - 1) / blockRows
+        let itemCount = batch * headCount * blocksPerHead
+        let work = itemCount * blockRows * keyLength * (headWidth + valueHeadWidth)
+        BLASThreads.singleThreaded {
+            Parallel.forEachRange(count: itemCount, work: work) { items in
+                let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * keyLength)
+                let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows)
+                defer {
+                    scores.deallocate()
+                    inverseSums.deallocate()
+                }
+                for item in items {
+                    let block = item % blocksPerHead
+                    let head = (item / blocksPerHead) % headCount
+                    let entry = item / (blocksPerHead * headCount)
+                    let firstRow = block * blockRows
+                    attend(
+                        query: query + entry * queryLength * queryWidth, key: key + entry * keyLength * queryWidth,
+                        value: value + entry * keyLength * valueWidth, output: output + entry * queryLength * valueWidth,
+                        head: head, firstRow: firstRow, rowCount: min(blockRows, queryLength - firstRow),
+                        scores: scores, inverseSums: inverseSums)
+                }
             }
         }
     }
 
-    /// Soft-maxes each score row in place; with `causal`, row `i` keeps keys `0...i` and zeroes the rest.
-    func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rowCount: Int, firstRow: Int) {
-        Parallel.forEachRange(count: rowCount, work: rowCount * keyLength) { rows in
-            for row in rows {
-                let scoreRow = scores + row * keyLength
-                let visible = causal ? min(keyLength, firstRow + row + 1) : keyLength
-                Tensor.softmaxRow(scoreRow, count: visible)
-                (scoreRow + visible).update(repeating: 0, count: keyLength - visible)
-            }
+    /// One item: query rows `firstRow..<firstRow + rowCount` of one head of one batch entry.
+    private func attend(
+        query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, head: Int, firstRow: Int, rowCount: Int,
+        scores: UnsafeMutablePointer<Float>, inverseSums: UnsafeMutablePointer<Float>
+    ) {
+        sgemm(
+            transposeB: true, m: rowCount, n: keyLength, k: headWidth, alpha: scale,
+            a: query + firstRow * queryWidth + head * headWidth, lda: queryWidth,
+            b: key + head * headWidth, ldb: queryWidth,
+            c: scores, ldc: keyLength)
+        for row in 0..<rowCount {
+            let scoreRow = scores + row * keyLength
+            let visible = causal ? min(keyLength, firstRow + row + 1) : keyLength
+            inverseSums[row] = 1 / Tensor.exponentiateRow(scoreRow, count: visible)
+            (scoreRow + visible).update(repeating: 0, count: keyLength - visible)
+        }
+        let outputBlock = output + firstRow * valueWidth + head * valueHeadWidth
+        sgemm(
+            m: rowCount, n: valueHeadWidth, k: keyLength,
+            a: scores, lda: keyLength,
+            b: value + head * valueHeadWidth, ldb: valueWidth,
+            c: outputBlock, ldc: valueWidth)
+        for row in 0..<rowCount {
+            let scale = FloatVector(repeating: inverseSums[row])
+            let outputRow = outputBlock + row * valueWidth
+            VectorMath.map(outputRow, outputRow, count: valueHeadWidth) { $0 * scale }
         }
     }
 }

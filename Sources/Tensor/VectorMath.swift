@@ -25,14 +25,22 @@ enum VectorMath {
     /// e^x with relative error below 3e-7 for x in [-87.33, 88]; results below the smallest normal
     /// float (x < -87.33, including -∞) are flushed to zero, x in (88, 88.72] gives e^88 and beyond
     /// that (the float overflow) +∞, so that 1 / (1 + e^x) reaches 0 as it should.
+    @inline(__always)
+    static func exp(_ x: FloatVector) -> FloatVector {
+        boundedExp(minimum(x, FloatVector(repeating: 88)))
+            .replacing(with: .infinity, where: x .> FloatVector(repeating: 88.72))
+    }
+
+    /// e^x for x ≤ 88 (as in softmax, where x ≤ 0), without `exp`'s overflow handling; below
+    /// -87.33 (and for -∞) the result is 0.
     ///
     /// Range reduction x = k·ln2 + r with |r| ≤ ln2/2, a degree-6 Taylor polynomial for e^r
     /// (truncation error r⁷/7! < 1.2e-7), and 2^k built directly in the exponent bits.
     @inline(__always)
-    static func exp(_ x: FloatVector) -> FloatVector {
+    static func boundedExp(_ x: FloatVector) -> FloatVector {
         let roundingMagic = FloatVector(repeating: 12_582_912)  // 1.5·2^23: adding it rounds to an integer.
-        let lowest = FloatVector(repeating: -87.33)  // ln(2^-126), just above.
-        let clamped = minimum(maximum(x, lowest), FloatVector(repeating: 88))
+        let lowest = FloatVector(repeating: -87.33)  // Just above ln(2^-126), the smallest normal.
+        let clamped = maximum(x, lowest)
         let shifted = clamped * FloatVector(repeating: 1.442_695_04) + roundingMagic
         let k = shifted - roundingMagic
         let r = clamped - k * FloatVector(repeating: 0.693_145_751_953_125)
@@ -48,7 +56,6 @@ enum VectorMath {
             &- unsafeBitCast(roundingMagic, to: SIMD16<Int32>.self)
         let twoToK = unsafeBitCast((exponent &<< 23) &+ 0x3F80_0000, to: FloatVector.self)
         return (p * twoToK).replacing(with: 0, where: x .< lowest)
-            .replacing(with: .infinity, where: x .> FloatVector(repeating: 88.72))
     }
 
     /// The logistic function 1 / (1 + e^-x).

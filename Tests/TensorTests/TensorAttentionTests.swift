@@ -74,7 +74,7 @@ final class TensorAttentionTests: XCTestCase {
     }
 
     func testLongSequencesAreProcessedInQueryBlocks() throws {
-        // 4000 queries × 300 keys exceeds the score block bound, so the queries are split into two blocks.
+        // 4000 queries × 300 keys exceed the score block bound, so the queries are split into several blocks.
         try check(batch: 1, queryLength: 4000, keyLength: 300, heads: 2, headWidth: 2, valueHeadWidth: 2, causal: false, scale: nil, seed: 63)
     }
 
