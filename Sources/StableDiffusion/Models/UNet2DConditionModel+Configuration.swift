@@ -44,7 +44,8 @@ extension UNet2DConditionModel {
             throw refuse("conv_in_kernel/conv_out_kernel", "\(config.convInKernel)/\(config.convOutKernel)", unused)
         }
         guard !config.blockOutChannels.isEmpty, config.normNumGroups > 0 else {
-            throw refuse("block_out_channels", "\(config.blockOutChannels)", "needs at least one block and norm_num_groups > 0")
+            throw refuse(
+                "block_out_channels", "\(config.blockOutChannels)", "needs at least one block and norm_num_groups > 0")
         }
         for (block, channels) in config.blockOutChannels.enumerated() {
             let heads = config.attentionHeadCounts[block]

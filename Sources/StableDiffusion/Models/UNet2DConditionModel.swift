@@ -33,9 +33,9 @@ public struct UNet2DConditionModel: Sendable {
         let root = CheckpointWeights(weights)
         let channels = config.blockOutChannels
         let timeInput = channels[0], timeChannels = 4 * channels[0]
-        timeLinear1 = try Linear(root.scoped("time_embedding").scoped("linear_1"), inFeatures: timeInput, outFeatures: timeChannels)
-        timeLinear2 = try Linear(
-            root.scoped("time_embedding").scoped("linear_2"), inFeatures: timeChannels, outFeatures: timeChannels)
+        let timeEmbedding = root.scoped("time_embedding")
+        timeLinear1 = try Linear(timeEmbedding.scoped("linear_1"), inFeatures: timeInput, outFeatures: timeChannels)
+        timeLinear2 = try Linear(timeEmbedding.scoped("linear_2"), inFeatures: timeChannels, outFeatures: timeChannels)
         convIn = try Conv2D(
             root.scoped("conv_in"), inChannels: config.inChannels, outChannels: channels[0], kernelSize: 3, padding: 1)
         let settings = UNetBlockSettings(
@@ -121,8 +121,8 @@ public struct UNet2DConditionModel: Sendable {
               sample.shape[2] % multiple == 0, sample.shape[3] % multiple == 0
         else {
             throw ModelError.invalidInput(
-                model: model, input: "sample", expected: "[N, \(config.inChannels), H, W] with H and W multiples of \(multiple)",
-                found: "\(sample.shape)")
+                model: model, input: "sample",
+                expected: "[N, \(config.inChannels), H, W] with H and W multiples of \(multiple)", found: "\(sample.shape)")
         }
         guard states.rank == 3, states.shape[0] == sample.shape[0], states.shape[2] == config.crossAttentionDim else {
             throw ModelError.invalidInput(

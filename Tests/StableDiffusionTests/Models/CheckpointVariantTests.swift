@@ -11,8 +11,8 @@ final class CheckpointVariantTests: XCTestCase {
     func testLegacyVAEAttentionNamesLoad() throws {
         let folder = try DiffusersModelFolder(url: ModelRecords.tinyModel)
         let legacy = try ModelRecords.rewritten(self, folder.weights(for: .vae)) { name, tensor in
-            let legacyName = [(".to_q.", ".query."), (".to_k.", ".key."), (".to_v.", ".value."), (".to_out.0.", ".proj_attn.")]
-                .reduce(name) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+            let renames = [(".to_q.", ".query."), (".to_k.", ".key."), (".to_v.", ".value."), (".to_out.0.", ".proj_attn.")]
+            let legacyName = renames.reduce(name) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
             return (legacyName, tensor)
         }
         let latent = try ModelRecords.tensors("modules").tensor(named: "vae.decode.latent")
