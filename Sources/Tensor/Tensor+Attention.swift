@@ -17,7 +17,8 @@ extension Tensor {
     ///   - headCount: the number of heads `H`.
     ///   - scale: the score scale; `nil` means 1/√d.
     ///   - causal: when `true`, query `i` attends only to keys `j ≤ i` (CLIP's text encoder).
-    /// - Returns: `[B, Lq, H·dv]`, heads concatenated as diffusers' `batch_to_head_dim` leaves them.
+    /// - Returns: `[B, Lq, H·dv]`, heads concatenated as diffusers' `batch_to_head_dim` leaves them
+    ///   (zeros when there are no keys).
     /// - Throws: `TensorError.shapeMismatch` for mismatched operands, `TensorError.invalidArgument`
     ///   when the widths are not divisible by `headCount`.
     public static func scaledDotProductAttention(

@@ -22,7 +22,7 @@ extension Tensor {
         }
         try Tensor.checkVector(weight, length: channels, operation: operation, operand: "weight")
         try Tensor.checkVector(bias, length: channels, operation: operation, operand: "bias")
-        let spatial = channels == 0 ? 0 : scalarCount / (batch * channels)
+        let spatial = shape[2...].reduce(1, *)
         let groupChannels = channels / groupCount
         let groupSize = groupChannels * spatial
         let gamma = weight?.scalars ?? [Float](repeating: 1, count: channels)
@@ -65,7 +65,7 @@ extension Tensor {
         }
         try Tensor.checkVector(weight, length: width, operation: operation, operand: "weight")
         try Tensor.checkVector(bias, length: width, operation: operation, operand: "bias")
-        let rows = width == 0 ? 0 : scalarCount / width
+        let rows = shape.dropLast().reduce(1, *)
         let gamma = weight?.scalars ?? [Float](repeating: 1, count: width)
         let beta = bias?.scalars ?? [Float](repeating: 0, count: width)
         return Tensor(shape: shape) { output in
