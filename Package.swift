@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "CKKS", targets: ["CKKS"]),
         .library(name: "StableDiffusion", targets: ["StableDiffusion"]),
+        .library(name: "HEDiffusion", targets: ["HEDiffusion"]),
         .executable(name: "hediff", targets: ["hediff"]),
     ],
     dependencies: [
@@ -37,10 +38,11 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "StableDiffusion", dependencies: ["Tensor"]),
+        .target(name: "HEDiffusion", dependencies: ["CKKS", "StableDiffusion", "Tensor"]),
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "CKKS", "StableDiffusion",
+                "CKKS", "StableDiffusion", "HEDiffusion", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
@@ -48,5 +50,6 @@ let package = Package(
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
+        .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
     ]
 )

@@ -45,6 +45,12 @@ public final class CKKSContext: Sendable {
         self.fingerprint = parameters.fingerprint
     }
 
+    /// Whether objects of `other` may be combined with objects of this context: the same
+    /// instance, or an instance built from the same parameters (e.g. by another party).
+    public func isCompatible(with other: CKKSContext) -> Bool {
+        self === other || parameters == other.parameters
+    }
+
     /// The basis of a ciphertext at `level`: q_0 … q_level.
     public func basis(atLevel level: Int) -> RNSBasis { dataBasis.prefix(level + 1) }
 

@@ -30,6 +30,6 @@ public struct Ciphertext: Sendable, Equatable {
     }
 
     public static func == (lhs: Ciphertext, rhs: Ciphertext) -> Bool {
-        lhs.context === rhs.context && lhs.scale == rhs.scale && lhs.polynomials == rhs.polynomials
+        lhs.context.isCompatible(with: rhs.context) && lhs.scale == rhs.scale && lhs.polynomials == rhs.polynomials
     }
 }

@@ -18,7 +18,7 @@ public struct Decryptor: Sendable {
 
     /// c_0 + c_1·s (+ c_2·s²) as a plaintext at the ciphertext's level and scale.
     public func decrypt(_ ciphertext: Ciphertext) throws(CKKSError) -> Plaintext {
-        guard ciphertext.context === context else { throw .contextMismatch }
+        guard ciphertext.context.isCompatible(with: context) else { throw .contextMismatch }
         let s = secretKey.restricted(toLevel: ciphertext.level)
         var result = ciphertext.polynomials[0]
         var power = s

@@ -31,7 +31,7 @@ public final class Encryptor: @unchecked Sendable {
 
     /// Encrypts a plaintext at its level and scale.
     public func encrypt(_ plaintext: Plaintext) throws(CKKSError) -> Ciphertext {
-        guard plaintext.context === context else { throw .contextMismatch }
+        guard plaintext.context.isCompatible(with: context) else { throw .contextMismatch }
         var zero = encryptZero(level: plaintext.level)
         zero.polynomials[0].add(plaintext.polynomial)
         zero.scale = plaintext.scale

@@ -24,7 +24,7 @@ public struct Evaluator: Sendable {
     // MARK: Checks
 
     private func check(_ c: Ciphertext) throws(CKKSError) {
-        guard c.context === context else { throw .contextMismatch }
+        guard c.context.isCompatible(with: context) else { throw .contextMismatch }
     }
 
     private func checkCompatible(_ a: Ciphertext, _ b: Ciphertext) throws(CKKSError) {
@@ -36,7 +36,7 @@ public struct Evaluator: Sendable {
 
     private func checkCompatible(_ a: Ciphertext, _ p: Plaintext, matchScale: Bool) throws(CKKSError) {
         try check(a)
-        guard p.context === context else { throw .contextMismatch }
+        guard p.context.isCompatible(with: context) else { throw .contextMismatch }
         guard a.level == p.level else { throw .levelMismatch(a.level, p.level) }
         if matchScale, !Evaluator.scalesMatch(a.scale, p.scale) { throw .scaleMismatch(a.scale, p.scale) }
     }
@@ -169,7 +169,7 @@ public struct Evaluator: Sendable {
         guard let key = relinearizationKey?.key else {
             throw .invalidParameters("relinearization needs an Evaluator created with a relinearization key")
         }
-        guard key.context === context else { throw .contextMismatch }
+        guard key.context.isCompatible(with: context) else { throw .contextMismatch }
         let (d0, d1) = switchKey(a.polynomials[2], key: key)
         var c0 = a.polynomials[0], c1 = a.polynomials[1]
         c0.add(d0)
@@ -269,7 +269,7 @@ public struct Evaluator: Sendable {
         try check(a)
         guard a.size == 2 else { throw .invalidCiphertextSize(a.size) }
         guard let galoisKeys, let key = galoisKeys.keys[g] else { throw .missingGaloisKey(element: g) }
-        guard key.context === context else { throw .contextMismatch }
+        guard key.context.isCompatible(with: context) else { throw .contextMismatch }
         let permutation = galoisKeys.permutations[g]
         var c0 = a.polynomials[0].applyingGalois(element: g, permutation: permutation)
         let c1 = a.polynomials[1].applyingGalois(element: g, permutation: permutation)

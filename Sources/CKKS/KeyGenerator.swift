@@ -20,7 +20,7 @@ public struct KeyGenerator: Sendable {
 
     /// The public key of `secretKey`.
     public func generatePublicKey(for secretKey: SecretKey) throws(CKKSError) -> PublicKey {
-        guard secretKey.context === context else { throw .contextMismatch }
+        guard secretKey.context.isCompatible(with: context) else { throw .contextMismatch }
         var generator = AESCTRGenerator.system()
         let (b, a) = rlweSample(secret: secretKey.restricted(toLevel: context.maxLevel), basis: context.dataBasis, using: &generator)
         return PublicKey(context: context, b: b, a: a)
@@ -28,7 +28,7 @@ public struct KeyGenerator: Sendable {
 
     /// The relinearization key (s² → s).
     public func generateRelinearizationKey(for secretKey: SecretKey) throws(CKKSError) -> RelinearizationKey {
-        guard secretKey.context === context else { throw .contextMismatch }
+        guard secretKey.context.isCompatible(with: context) else { throw .contextMismatch }
         var square = secretKey.polynomial
         square.multiply(secretKey.polynomial)
         return RelinearizationKey(key: switchingKey(from: square, to: secretKey))
@@ -37,7 +37,7 @@ public struct KeyGenerator: Sendable {
     /// Galois keys for left rotations by each of `rotations` (negative: right) and, optionally,
     /// for complex conjugation.
     public func generateGaloisKeys(for secretKey: SecretKey, rotations: [Int], conjugation: Bool = false) throws(CKKSError) -> GaloisKeys {
-        guard secretKey.context === context else { throw .contextMismatch }
+        guard secretKey.context.isCompatible(with: context) else { throw .contextMismatch }
         var elements = Set(rotations.map { context.galoisElement(forRotation: $0) })
         elements.remove(1)
         if conjugation { elements.insert(context.conjugationElement) }

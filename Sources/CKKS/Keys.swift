@@ -34,7 +34,7 @@ public struct PublicKey: Sendable, Equatable {
     public internal(set) var a: RNSPolynomial
 
     public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
-        lhs.context === rhs.context && lhs.b == rhs.b && lhs.a == rhs.a
+        lhs.context.isCompatible(with: rhs.context) && lhs.b == rhs.b && lhs.a == rhs.a
     }
 }
 
@@ -47,7 +47,7 @@ public struct KeySwitchingKey: Sendable, Equatable {
     public internal(set) var a: [RNSPolynomial]
 
     public static func == (lhs: KeySwitchingKey, rhs: KeySwitchingKey) -> Bool {
-        lhs.context === rhs.context && lhs.b == rhs.b && lhs.a == rhs.a
+        lhs.context.isCompatible(with: rhs.context) && lhs.b == rhs.b && lhs.a == rhs.a
     }
 }
 

@@ -18,6 +18,6 @@ public struct Plaintext: Sendable, Equatable {
     }
 
     public static func == (lhs: Plaintext, rhs: Plaintext) -> Bool {
-        lhs.context === rhs.context && lhs.scale == rhs.scale && lhs.polynomial == rhs.polynomial
+        lhs.context.isCompatible(with: rhs.context) && lhs.scale == rhs.scale && lhs.polynomial == rhs.polynomial
     }
 }

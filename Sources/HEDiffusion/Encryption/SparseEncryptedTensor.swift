@@ -1,0 +1,138 @@
+import CKKS
+import Dispatch
+import Foundation
+import Tensor
+
+/// A COO sparse tensor whose values are CKKS-encrypted: plaintext coordinates plus the values at
+/// those coordinates packed, in coordinate order, `valuesPerCiphertext` to a ciphertext.
+///
+/// Operations with a dense plaintext tensor gather it at the coordinates; ciphertexts are processed
+/// in parallel. `valuesPerCiphertext` is the slot count for packed encryption and 1 for the
+/// paper's element-wise baseline.
+public struct SparseEncryptedTensor: Sendable {
+    /// The dense shape the coordinates index into.
+    public let shape: [Int]
+    /// Flat row-major coordinates of the encrypted values, ascending.
+    public let indices: [UInt32]
+    /// How many values each ciphertext holds (the last may hold fewer).
+    public let valuesPerCiphertext: Int
+    /// The encrypted values.
+    public internal(set) var ciphertexts: [Ciphertext]
+
+    public init(shape: [Int], indices: [UInt32], valuesPerCiphertext: Int, ciphertexts: [Ciphertext]) throws(HEDiffusionError) {
+        let count = shape.reduce(1, *)
+        guard valuesPerCiphertext > 0,
+              ciphertexts.count == (indices.count + valuesPerCiphertext - 1) / valuesPerCiphertext
+        else { throw .malformedMessage("\(ciphertexts.count) ciphertexts cannot hold \(indices.count) values at \(valuesPerCiphertext) per ciphertext") }
+        var previous: Int64 = -1
+        for index in indices {
+            guard Int64(index) > previous, Int(index) < count else {
+                throw .malformedMessage("coordinates must be ascending and inside a tensor of shape \(shape)")
+            }
+            previous = Int64(index)
+        }
+        if let first = ciphertexts.first {
+            guard valuesPerCiphertext <= first.context.slotCount,
+                  ciphertexts.allSatisfy({ $0.context.isCompatible(with: first.context) && $0.level == first.level })
+            else { throw .malformedMessage("ciphertexts do not share one context and level") }
+        }
+        self.shape = shape
+        self.indices = indices
+        self.valuesPerCiphertext = valuesPerCiphertext
+        self.ciphertexts = ciphertexts
+    }
+
+    /// Encrypts `dense` at `indices`, at `level` (the level the update needs: one rescale above 0).
+    public static func encrypting(
+        _ dense: Tensor, at indices: [UInt32], valuesPerCiphertext: Int, encryptor: Encryptor, level: Int
+    ) throws(HEDiffusionError) -> SparseEncryptedTensor {
+        let chunks = chunkRanges(count: indices.count, size: valuesPerCiphertext)
+        let values = gather(dense, at: indices)
+        let ciphertexts = try concurrentMap(chunks) { range throws(CKKSError) in
+            try encryptor.encrypt(Array(values[range]), level: level)
+        }
+        return try SparseEncryptedTensor(shape: dense.shape, indices: indices, valuesPerCiphertext: valuesPerCiphertext, ciphertexts: ciphertexts)
+    }
+
+    /// Every value multiplied by `factor`: a scalar product at the ciphertexts' last prime, then a
+    /// rescale, which returns the scale to exactly its previous value one level down.
+    public func scaled(by factor: Double) throws(HEDiffusionError) -> SparseEncryptedTensor {
+        var result = self
+        result.ciphertexts = try SparseEncryptedTensor.concurrentMap(ciphertexts.indices.map { $0..<($0 + 1) }) { range throws(CKKSError) in
+            let c = ciphertexts[range.lowerBound]
+            let evaluator = Evaluator(context: c.context)
+            return try evaluator.rescale(evaluator.multiply(c, scalar: factor))
+        }
+        return result
+    }
+
+    /// Adds the dense plaintext `term` gathered at the coordinates (encoded at each ciphertext's
+    /// level and scale).
+    public func adding(_ term: Tensor) throws(HEDiffusionError) -> SparseEncryptedTensor {
+        guard term.shape == shape else { throw .shapeMismatch(expected: shape, found: term.shape) }
+        let values = SparseEncryptedTensor.gather(term, at: indices)
+        let chunks = SparseEncryptedTensor.chunkRanges(count: indices.count, size: valuesPerCiphertext)
+        var result = self
+        result.ciphertexts = try SparseEncryptedTensor.concurrentMap(chunks.indices.map { $0..<($0 + 1) }) { range throws(CKKSError) in
+            let c = ciphertexts[range.lowerBound]
+            let plaintext = try Encoder(context: c.context).encode(Array(values[chunks[range.lowerBound]]), scale: c.scale, level: c.level)
+            return try Evaluator(context: c.context).add(c, plaintext)
+        }
+        return result
+    }
+
+    /// The decrypted values, in coordinate order (key holder only).
+    public func decryptedValues(using decryptor: Decryptor) throws(HEDiffusionError) -> [Float] {
+        let chunks = SparseEncryptedTensor.chunkRanges(count: indices.count, size: valuesPerCiphertext)
+        let parts = try SparseEncryptedTensor.concurrentMap(chunks.indices.map { $0..<($0 + 1) }) { range throws(CKKSError) in
+            try decryptor.decryptValues(ciphertexts[range.lowerBound]).prefix(chunks[range.lowerBound].count).map { Float($0) }
+        }
+        return parts.flatMap { $0 }
+    }
+
+    // MARK: Helpers
+
+    static func gather(_ dense: Tensor, at indices: [UInt32]) -> [Double] {
+        dense.scalars.withUnsafeBufferPointer { values in indices.map { Double(values[Int($0)]) } }
+    }
+
+    static func chunkRanges(count: Int, size: Int) -> [Range<Int>] {
+        stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+    }
+
+    /// Maps `body` over `items` on every core, keeping order; the first CKKS error is rethrown.
+    static func concurrentMap<T: Sendable>(_ items: [Range<Int>], _ body: @Sendable (Range<Int>) throws(CKKSError) -> T) throws(HEDiffusionError) -> [T] {
+        let results = ResultBox<T>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+            results.store(i, Result { () throws(CKKSError) -> T in try body(items[i]) })
+        }
+        return try results.values()
+    }
+}
+
+/// Per-index result slots filled concurrently (each index written once, by one thread).
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private var slots: [Result<T, CKKSError>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ result: Result<T, CKKSError>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func values() throws(HEDiffusionError) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(slots.count)
+        for slot in slots {
+            switch slot {
+            case .success(let value)?: out.append(value)
+            case .failure(let error)?: throw .encryption(error)
+            case nil: throw .malformedMessage("internal: a parallel task produced no result")
+            }
+        }
+        return out
+    }
+}
