@@ -30,10 +30,11 @@ public struct GenerationConfiguration: Sendable, Equatable {
         }
     }
 
-    /// The text to generate.
-    public var prompt: String
-    /// The text to steer away from; empty is diffusers' unconditional prompt.
-    public var negativePrompt: String = ""
+    /// The texts to generate, one batch entry each (diffusers' `prompt` list); at least one.
+    public var prompts: [String]
+    /// The texts to steer away from: none (diffusers' empty unconditional prompt), one for every
+    /// prompt, or one per prompt in order.
+    public var negativePrompts: [String] = []
     /// Number of denoising steps (before image-to-image strength trims them).
     public var stepCount: Int = 50
     /// Classifier-free guidance scale w: `ε = ε_uncond + w · (ε_cond − ε_uncond)`; guidance is off at w ≤ 1.
@@ -45,16 +46,28 @@ public struct GenerationConfiguration: Sendable, Equatable {
     public var width: Int? = nil
     /// Output height in pixels, a multiple of 8; `nil` is the model's native size.
     public var height: Int? = nil
-    /// Number of images generated together from the same prompt, ≥ 1.
+    /// Images generated per prompt (diffusers' `num_images_per_prompt`), ≥ 1; the batch holds
+    /// `prompts.count · batchSize` images, each prompt's images next to each other.
     public var batchSize: Int = 1
     /// The image-to-image start; `nil` generates from pure noise (text-to-image).
     public var initImage: InitImage? = nil
     /// DDIM's stochasticity η in [0, 1]; ignored by the other samplers.
     public var ddimEta: Double = 0
 
-    public init(prompt: String) {
-        self.prompt = prompt
+    /// One prompt (and optionally one negative prompt) with every other setting at its default.
+    public init(prompt: String, negativePrompt: String = "") {
+        prompts = [prompt]
+        negativePrompts = negativePrompt.isEmpty ? [] : [negativePrompt]
     }
+
+    /// Several prompts generated together, with their negative prompts (none, one for all, or one each).
+    public init(prompts: [String], negativePrompts: [String] = []) {
+        self.prompts = prompts
+        self.negativePrompts = negativePrompts
+    }
+
+    /// Number of images the run produces.
+    public var imageCount: Int { prompts.count * batchSize }
 
     /// Whether the noise prediction is guided, which doubles the UNet batch (diffusers' `guidance_scale > 1`).
     public var usesGuidance: Bool { guidanceScale > 1 }
