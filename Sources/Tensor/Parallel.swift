@@ -1,9 +1,12 @@
 import Dispatch
 import Foundation
+import Synchronization
 
-/// Splits loops across the machine's cores. Kernels hand over raw pointers, which are not
-/// `Sendable`; the work items below only touch disjoint index ranges, so the unchecked
-/// wrapper is sound for them.
+/// Splits loops across the machine's cores. This is the module's only thread pool: BLAS runs
+/// single-threaded inside its work items (see `sgemm`), so two pools never compete for the cores.
+///
+/// Kernels hand over raw pointers, which are not `Sendable`; the work items below only touch
+/// disjoint index ranges, so the unchecked wrapper is sound for them.
 enum Parallel {
     /// Number of cores the process may use.
     static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -33,10 +36,57 @@ enum Parallel {
     static func forEachElementRange(count: Int, _ body: (Range<Int>) -> Void) {
         forEachRange(count: count, work: count, body)
     }
+
+    /// Calls `body(item, &state)` for every item in `0..<count`. Items are handed out one at a
+    /// time to one worker per core, so a core slowed down by another process simply takes fewer
+    /// items; each worker makes its own `state` (a scratch buffer) once.
+    static func forEachItem<State>(
+        count: Int, makeState: () -> State, _ body: (Int, inout State) -> Void
+    ) {
+        let workerCount = min(count, coreCount)
+        guard workerCount > 1 else {
+            guard count > 0 else { return }
+            var state = makeState()
+            for item in 0..<count { body(item, &state) }
+            return
+        }
+        withoutActuallyEscaping(makeState) { makeState in
+            withoutActuallyEscaping(body) { body in
+                let box = UncheckedSendable((makeState, body))
+                let queue = ItemQueue()
+                DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+                    var state = box.value.0()
+                    while true {
+                        let item = queue.next.wrappingAdd(1, ordering: .relaxed).oldValue
+                        guard item < count else { break }
+                        box.value.1(item, &state)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The shared cursor of `Parallel.forEachItem`.
+private final class ItemQueue: Sendable {
+    let next = Atomic<Int>(0)
 }
 
 /// Carries a value into a `@Sendable` closure whose callers guarantee data-race freedom.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// A worker's private float buffer, freed when the worker is done.
+final class ScratchBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+
+    init(count: Int) {
+        pointer = .allocate(capacity: max(count, 1))
+    }
+
+    deinit {
+        pointer.deallocate()
+    }
 }

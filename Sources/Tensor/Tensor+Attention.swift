@@ -4,7 +4,7 @@ extension Tensor {
     ///
     /// Heads are read in place from the projected tensors (head `h` is columns `h·d..<(h+1)·d`), so
     /// nothing is split or permuted. The work is cut into (batch entry, head, block of query rows)
-    /// items shared out across cores; each core multiplies its block with Kᵀ by a single-threaded
+    /// items handed out to the cores; each core multiplies its block with Kᵀ by a single-threaded
     /// SGEMM into a private, cache-sized score buffer, exponentiates it in place, multiplies it with
     /// V straight into the output's head columns and only then divides by the softmax sums (a
     /// `dv`-wide row instead of an `Lk`-wide one). Memory is bounded by one block per core, never the
@@ -89,27 +89,19 @@ struct AttentionGeometry {
         let blockRows = max(1, min(queryLength, AttentionGeometry.scoreBlockSize / keyLength))
         let blocksPerHead = (queryLength + blockRows - 1) / blockRows
         let itemCount = batch * headCount * blocksPerHead
-        let work = itemCount * blockRows * keyLength * (headWidth + valueHeadWidth)
-        BLASThreads.singleThreaded {
-            Parallel.forEachRange(count: itemCount, work: work) { items in
-                let scores = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * keyLength)
-                let inverseSums = UnsafeMutablePointer<Float>.allocate(capacity: blockRows)
-                defer {
-                    scores.deallocate()
-                    inverseSums.deallocate()
-                }
-                for item in items {
-                    let block = item % blocksPerHead
-                    let head = (item / blocksPerHead) % headCount
-                    let entry = item / (blocksPerHead * headCount)
-                    let firstRow = block * blockRows
-                    attend(
-                        query: query + entry * queryLength * queryWidth, key: key + entry * keyLength * queryWidth,
-                        value: value + entry * keyLength * valueWidth, output: output + entry * queryLength * valueWidth,
-                        head: head, firstRow: firstRow, rowCount: min(blockRows, queryLength - firstRow),
-                        scores: scores, inverseSums: inverseSums)
-                }
-            }
+        let pointers = UncheckedSendable((query, key, value, output))
+        Parallel.forEachItem(count: itemCount, makeState: { ScratchBuffer(count: blockRows * (keyLength + 1)) }) {
+            item, scratch in
+            let (query, key, value, output) = pointers.value
+            let block = item % blocksPerHead
+            let head = (item / blocksPerHead) % headCount
+            let entry = item / (blocksPerHead * headCount)
+            let firstRow = block * blockRows
+            attend(
+                query: query + entry * queryLength * queryWidth, key: key + entry * keyLength * queryWidth,
+                value: value + entry * keyLength * valueWidth, output: output + entry * queryLength * valueWidth,
+                head: head, firstRow: firstRow, rowCount: min(blockRows, queryLength - firstRow),
+                scores: scratch.pointer, inverseSums: scratch.pointer + blockRows * keyLength)
         }
     }
 

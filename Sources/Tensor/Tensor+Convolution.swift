@@ -34,9 +34,9 @@ extension Tensor {
     /// input.
     ///
     /// Computed as GEMMs: a 1×1 stride-1 convolution multiplies the weight directly with the input;
-    /// any other kernel unfolds tiles of output rows (im2col) into a bounded scratch buffer and
-    /// multiplies `weight [Cout, Cin·kH·kW]` with it, writing straight into the output. Bias and
-    /// residual are written first and accumulated by the GEMM.
+    /// any other kernel unfolds tiles of output rows (im2col) into a bounded per-core scratch buffer
+    /// and multiplies `weight [Cout, Cin·kH·kW]` with it, writing straight into the output; tiles
+    /// are shared out across cores. Bias and residual are written first and accumulated by the GEMM.
     ///
     /// - Parameters:
     ///   - weight: `[Cout, Cin, kH, kW]`, the PyTorch layout, used as is (it already is the GEMM's
@@ -100,9 +100,10 @@ struct ConvolutionGeometry {
     let outputChannels: Int, kernelHeight: Int, kernelWidth: Int
     let stride: Int, padding: Padding2D
 
-    /// Upper bound on the im2col scratch buffer, in floats (8 MiB): large enough for efficient
-    /// GEMM panels, small enough to stay in the last-level cache between unfolding and multiplying.
-    static let scratchLimit = 1 << 21
+    /// Upper bound on one worker's im2col buffer, in floats (4 MiB).
+    static let scratchLimit = 1 << 20
+    /// Output columns per tile worth aiming for: wide enough for an efficient GEMM.
+    static let targetTileColumns = 256
 
     var outputHeight: Int { (height + padding.top + padding.bottom - kernelHeight) / stride + 1 }
     var outputWidth: Int { (width + padding.left + padding.right - kernelWidth) / stride + 1 }
@@ -111,36 +112,56 @@ struct ConvolutionGeometry {
     var patchLength: Int { inputChannels * kernelHeight * kernelWidth }
 
     var isPointwise: Bool {
-        kernelHeight == 1 && kernelWidth == 1 && stride == 1
-            && padding == Padding2D(0)
+        kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == Padding2D(0)
     }
 
     func run(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let beta: Float = accumulate ? 1 : 0
         let inputPlane = height * width
-        if isPointwise {
-            for n in 0..<batch {
-                sgemm(
-                    m: outputChannels, n: outputPlane, k: inputChannels,
-                    a: weight, lda: inputChannels, b: input + n * inputChannels * inputPlane, ldb: outputPlane,
-                    beta: beta, c: output + n * outputChannels * outputPlane, ldc: outputPlane)
-            }
+        guard patchLength > 0 else {
+            // No input channels: the result is the bias and residual alone.
+            if !accumulate { output.update(repeating: 0, count: batch * outputChannels * outputPlane) }
             return
         }
-        let rowsPerTile = max(1, min(outputHeight, ConvolutionGeometry.scratchLimit / (patchLength * outputWidth)))
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: patchLength * rowsPerTile * outputWidth)
-        defer { scratch.deallocate() }
-        for n in 0..<batch {
-            let image = input + n * inputChannels * inputPlane
-            for firstRow in Swift.stride(from: 0, to: outputHeight, by: rowsPerTile) {
-                let rows = min(rowsPerTile, outputHeight - firstRow)
-                let columns = rows * outputWidth
-                unfold(image: image, firstRow: firstRow, rowCount: rows, into: scratch)
-                sgemm(
-                    m: outputChannels, n: columns, k: patchLength,
-                    a: weight, lda: patchLength, b: scratch, ldb: columns,
-                    beta: beta, c: output + n * outputChannels * outputPlane + firstRow * outputWidth, ldc: outputPlane)
-            }
+        if isPointwise {
+            parallelSGEMM(
+                batch: batch, m: outputChannels, n: outputPlane, k: inputChannels,
+                a: weight, lda: inputChannels,
+                b: input, ldb: outputPlane, strideB: inputChannels * inputPlane,
+                beta: beta, c: output, ldc: outputPlane, strideC: outputChannels * outputPlane)
+            return
+        }
+        // Work items: (batch entry, tile of output rows, block of output channels). Each worker
+        // unfolds its tile into its own scratch buffer and multiplies it by a single-threaded GEMM,
+        // so no core ever waits for another between the two steps.
+        let wantedRows = (ConvolutionGeometry.targetTileColumns + outputWidth - 1) / outputWidth
+        let fittingRows = ConvolutionGeometry.scratchLimit / (patchLength * outputWidth)
+        let rowsPerTile = max(1, min(outputHeight, wantedRows, fittingRows))
+        let tilesPerImage = (outputHeight + rowsPerTile - 1) / rowsPerTile
+        let tiling = GEMMTiling(
+            batch: batch * tilesPerImage, m: outputChannels, n: rowsPerTile * outputWidth, k: patchLength)
+        let channelBlocks = tiling.rowBlocks
+        let itemCount = batch * tilesPerImage * channelBlocks
+        let pointers = UncheckedSendable((input, weight, output))
+        Parallel.forEachItem(count: itemCount, makeState: { ScratchBuffer(count: patchLength * rowsPerTile * outputWidth) }) {
+            item, scratch in
+            let (input, weight, output) = pointers.value
+            let channelBlock = item % channelBlocks
+            let tile = (item / channelBlocks) % tilesPerImage
+            let entry = item / (channelBlocks * tilesPerImage)
+            let firstRow = tile * rowsPerTile
+            let rows = min(rowsPerTile, outputHeight - firstRow)
+            let columns = rows * outputWidth
+            let channels = tiling.range(channelBlock, of: channelBlocks, extent: outputChannels)
+            unfold(
+                image: input + entry * inputChannels * inputPlane, firstRow: firstRow, rowCount: rows,
+                into: scratch.pointer)
+            sgemm(
+                m: channels.count, n: columns, k: patchLength,
+                a: weight + channels.lowerBound * patchLength, lda: patchLength, b: scratch.pointer, ldb: columns,
+                beta: beta,
+                c: output + (entry * outputChannels + channels.lowerBound) * outputPlane + firstRow * outputWidth,
+                ldc: outputPlane)
         }
     }
 
@@ -149,31 +170,29 @@ struct ConvolutionGeometry {
     /// multiplies (zero in the padding).
     func unfold(image: UnsafePointer<Float>, firstRow: Int, rowCount: Int, into scratch: UnsafeMutablePointer<Float>) {
         let columns = rowCount * outputWidth
-        Parallel.forEachRange(count: patchLength, work: patchLength * columns) { patchRows in
-            for patchRow in patchRows {
-                let kx = patchRow % kernelWidth
-                let ky = (patchRow / kernelWidth) % kernelHeight
-                let channel = patchRow / (kernelWidth * kernelHeight)
-                let plane = image + channel * height * width
-                // Output columns whose input column lies inside the image: ox·stride + kx − left ∈ [0, width).
-                let firstColumn = min(outputWidth, max(0, (padding.left - kx + stride - 1) / stride))
-                let endColumn = max(firstColumn, min(outputWidth, (width + padding.left - kx + stride - 1) / stride))
-                for r in 0..<rowCount {
-                    let destination = scratch + patchRow * columns + r * outputWidth
-                    let inputRow = (firstRow + r) * stride + ky - padding.top
-                    guard inputRow >= 0, inputRow < height else {
-                        destination.update(repeating: 0, count: outputWidth)
-                        continue
-                    }
-                    destination.update(repeating: 0, count: firstColumn)
-                    let source = plane + inputRow * width + firstColumn * stride + kx - padding.left
-                    if stride == 1 {
-                        (destination + firstColumn).update(from: source, count: endColumn - firstColumn)
-                    } else {
-                        for i in 0..<(endColumn - firstColumn) { destination[firstColumn + i] = source[i * stride] }
-                    }
-                    (destination + endColumn).update(repeating: 0, count: outputWidth - endColumn)
+        for patchRow in 0..<patchLength {
+            let kx = patchRow % kernelWidth
+            let ky = (patchRow / kernelWidth) % kernelHeight
+            let channel = patchRow / (kernelWidth * kernelHeight)
+            let plane = image + channel * height * width
+            // Output columns whose input column lies inside the image: ox·stride + kx − left ∈ [0, width).
+            let firstColumn = min(outputWidth, max(0, (padding.left - kx + stride - 1) / stride))
+            let endColumn = max(firstColumn, min(outputWidth, (width + padding.left - kx + stride - 1) / stride))
+            for r in 0..<rowCount {
+                let destination = scratch + patchRow * columns + r * outputWidth
+                let inputRow = (firstRow + r) * stride + ky - padding.top
+                guard inputRow >= 0, inputRow < height else {
+                    destination.update(repeating: 0, count: outputWidth)
+                    continue
                 }
+                destination.update(repeating: 0, count: firstColumn)
+                let source = plane + inputRow * width + firstColumn * stride + kx - padding.left
+                if stride == 1 {
+                    (destination + firstColumn).update(from: source, count: endColumn - firstColumn)
+                } else {
+                    for i in 0..<(endColumn - firstColumn) { destination[firstColumn + i] = source[i * stride] }
+                }
+                (destination + endColumn).update(repeating: 0, count: outputWidth - endColumn)
             }
         }
     }

@@ -1,6 +1,6 @@
 extension Tensor {
     /// A fully connected layer (as `torch.nn.Linear`): `self · weightᵀ + bias (+ residual)` over the
-    /// last dimension, computed by one SGEMM over all leading dimensions.
+    /// last dimension, computed as one GEMM over all leading dimensions, tiled across cores.
     ///
     /// - Parameters:
     ///   - weight: `[out, in]`, the PyTorch layout, used as is.
@@ -36,7 +36,7 @@ extension Tensor {
             guard rows > 0, outFeatures > 0 else { return }
             scalars.withUnsafeBufferPointer { input in
                 weight.scalars.withUnsafeBufferPointer { w in
-                    sgemm(
+                    parallelSGEMM(
                         transposeB: true, m: rows, n: outFeatures, k: inFeatures,
                         a: input.baseAddress!, lda: max(inFeatures, 1), b: w.baseAddress!, ldb: max(inFeatures, 1),
                         beta: accumulate ? 1 : 0, c: destination, ldc: outFeatures)
@@ -87,13 +87,11 @@ extension Tensor {
             guard m > 0, n > 0 else { return }
             a.scalars.withUnsafeBufferPointer { aBuffer in
                 b.scalars.withUnsafeBufferPointer { bBuffer in
-                    for index in 0..<batch {
-                        sgemm(
-                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                            a: aBuffer.baseAddress! + index * aRows * aColumns, lda: aColumns,
-                            b: bBuffer.baseAddress! + index * bStride, ldb: bColumns,
-                            c: destination + index * m * n, ldc: n)
-                    }
+                    parallelSGEMM(
+                        batch: batch, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a: aBuffer.baseAddress!, lda: aColumns, strideA: aRows * aColumns,
+                        b: bBuffer.baseAddress!, ldb: bColumns, strideB: bStride,
+                        c: destination, ldc: n, strideC: m * n)
                 }
             }
         }

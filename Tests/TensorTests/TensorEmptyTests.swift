@@ -29,6 +29,10 @@ final class TensorEmptyTests: XCTestCase {
         let linear = try Tensor(zeros: [2, 0]).linear(weight: Tensor(zeros: [3, 0]), bias: Tensor(repeating: 1, shape: [3]))
         XCTAssertEqual(linear, Tensor(repeating: 1, shape: [2, 3]))
         XCTAssertEqual(try Tensor.matmul(Tensor(zeros: [2, 3, 0]), Tensor(zeros: [0, 4])), Tensor(zeros: [2, 3, 4]))
+        let noChannels = try Tensor(zeros: [1, 0, 4, 4]).conv2d(weight: Tensor(zeros: [2, 0, 3, 3]), bias: Tensor(repeating: 1, shape: [2]), padding: 1)
+        XCTAssertEqual(noChannels, Tensor(repeating: 1, shape: [1, 2, 4, 4]))
+        let noChannelsNoBias = try Tensor(zeros: [1, 0, 4, 4]).conv2d(weight: Tensor(zeros: [2, 0, 1, 1]), bias: nil)
+        XCTAssertEqual(noChannelsNoBias, Tensor(zeros: [1, 2, 4, 4]))
         let noKeys = try Tensor.scaledDotProductAttention(
             query: Tensor(repeating: 1, shape: [1, 2, 4]), key: Tensor(zeros: [1, 0, 4]), value: Tensor(zeros: [1, 0, 4]), headCount: 2)
         XCTAssertEqual(noKeys, Tensor(zeros: [1, 2, 4]))
