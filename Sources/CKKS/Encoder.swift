@@ -19,6 +19,15 @@ public struct Encoder: Sendable {
 
     /// Encodes complex values (missing slots are zero).
     public func encode(complex values: [Complex], scale: Double? = nil, level: Int? = nil) throws(CKKSError) -> Plaintext {
+        let (polynomial, scale) = try encodeCoefficients(values, scale: scale, level: level)
+        var ntt = polynomial
+        ntt.forwardNTT()
+        return Plaintext(context: context, polynomial: ntt, scale: scale)
+    }
+
+    /// The encoding of `values` in coefficient form (not yet transformed), with its scale: lets
+    /// encryption add its error before a single NTT.
+    func encodeCoefficients(_ values: [Complex], scale: Double?, level: Int?) throws(CKKSError) -> (RNSPolynomial, Double) {
         let n = context.slotCount
         guard values.count <= n else { throw .tooManyValues(count: values.count, slotCount: n) }
         let level = level ?? context.maxLevel
@@ -35,8 +44,7 @@ public struct Encoder: Sendable {
             coefficients[i] = (slots[i].real * scale).rounded()
             coefficients[i + n] = (slots[i].imaginary * scale).rounded()
         }
-        let polynomial = try integerPolynomial(coefficients, level: level)
-        return Plaintext(context: context, polynomial: polynomial, scale: scale)
+        return (try integerPolynomial(coefficients, level: level, transform: false), scale)
     }
 
     /// Decodes all N/2 slots of a plaintext.
@@ -66,8 +74,9 @@ public struct Encoder: Sendable {
         return try moduli.map { q throws(CKKSError) in try Encoder.residue(of: value, modulo: q) }
     }
 
-    /// Rounds real coefficients to integers and reduces them into each prime of the level.
-    func integerPolynomial(_ coefficients: [Double], level: Int) throws(CKKSError) -> RNSPolynomial {
+    /// Rounds real coefficients to integers and reduces them into each prime of the level, then
+    /// (if `transform`) converts to NTT form.
+    func integerPolynomial(_ coefficients: [Double], level: Int, transform: Bool = true) throws(CKKSError) -> RNSPolynomial {
         let basis = context.basis(atLevel: level)
         let logQ = basis.moduli.reduce(0.0) { $0 + log2(Double($1.value)) }
         let largest = coefficients.reduce(0.0) { max($0, abs($1)) }
@@ -81,7 +90,7 @@ public struct Encoder: Sendable {
                 for j in 0..<n { out[i * n + j] = Encoder.residueUnchecked(of: coefficients[j], modulo: q) }
             }
         }
-        polynomial.forwardNTT()
+        if transform { polynomial.forwardNTT() }
         return polynomial
     }
 

@@ -32,25 +32,31 @@ public final class Encryptor: @unchecked Sendable {
     /// Encrypts a plaintext at its level and scale.
     public func encrypt(_ plaintext: Plaintext) throws(CKKSError) -> Ciphertext {
         guard plaintext.context.isCompatible(with: context) else { throw .contextMismatch }
-        var zero = encryptZero(level: plaintext.level)
-        zero.polynomials[0].add(plaintext.polynomial)
-        zero.scale = plaintext.scale
-        return zero
+        var result = encryptZero(level: plaintext.level, message: nil)
+        result.polynomials[0].add(plaintext.polynomial)
+        result.scale = plaintext.scale
+        return result
     }
 
     /// Encodes and encrypts real values at `level` (default: top) and `scale` (default: Δ).
+    /// The encoding stays in coefficient form so that the error is added before a single NTT.
     public func encrypt(_ values: [Double], scale: Double? = nil, level: Int? = nil) throws(CKKSError) -> Ciphertext {
-        try encrypt(Encoder(context: context).encode(values, scale: scale, level: level))
+        let (message, scale) = try Encoder(context: context).encodeCoefficients(values.map { Complex($0) }, scale: scale, level: level)
+        var result = encryptZero(level: message.limbCount - 1, message: message)
+        result.scale = scale
+        return result
     }
 
-    private func nextError(basis: RNSBasis) -> RNSPolynomial {
+    /// Fresh centered-binomial error plus `message` (both coefficient form), transformed to NTT form.
+    private func nextError(basis: RNSBasis, message: RNSPolynomial? = nil) -> RNSPolynomial {
         var e = Sampling.embed(Sampling.centeredBinomial(degree: basis.degree, using: &generator), basis: basis)
+        if let message { e.add(message) }
         e.forwardNTT()
         return e
     }
 
-    /// An encryption of zero at `level`, scale 1.
-    func encryptZero(level: Int) -> Ciphertext {
+    /// An encryption of `message` (coefficient form; zero when nil) at `level`, scale 1.
+    func encryptZero(level: Int, message: RNSPolynomial?) -> Ciphertext {
         lock.lock()
         defer { lock.unlock() }
         let basis = context.basis(atLevel: level)
@@ -59,7 +65,7 @@ public final class Encryptor: @unchecked Sendable {
         case .secretKey(let secretKey):
             let seed = RandomSeed.system()
             let a = Encryptor.expandUniform(seed: seed, basis: basis)
-            var c0 = nextError(basis: basis)
+            var c0 = nextError(basis: basis, message: message)
             var product = a
             product.multiply(secretKey.restricted(toLevel: level))
             c0.subtract(product)
@@ -73,7 +79,7 @@ public final class Encryptor: @unchecked Sendable {
             var c1 = publicKey.a.selectingLimbs(indices)
             c0.multiply(u)
             c1.multiply(u)
-            c0.add(nextError(basis: basis))
+            c0.add(nextError(basis: basis, message: message))
             c1.add(nextError(basis: basis))
             let deviation = Encryptor.errorDeviation * (4 * n / 3 + 1).squareRoot()
             return Ciphertext(context: context, polynomials: [c0, c1], scale: 1, noiseEstimate: deviation)

@@ -7,22 +7,30 @@ public final class SecretKey: @unchecked Sendable {
     public let context: CKKSContext
     /// s in NTT form over `context.keyBasis`. Never mutated after initialization.
     private(set) var polynomial: RNSPolynomial
+    /// s restricted to q_0 … q_ℓ, for each level ℓ, made once (encryption and decryption at a
+    /// level would otherwise copy the key every time). Wiped with the key.
+    private var restrictions: [RNSPolynomial]
 
     init(context: CKKSContext, polynomial: RNSPolynomial) {
         self.context = context
         self.polynomial = polynomial
+        self.restrictions = (0...context.maxLevel).map { polynomial.selectingLimbs(Array(0...$0)) }
     }
 
     /// s restricted to the data primes q_0 … q_level.
     func restricted(toLevel level: Int) -> RNSPolynomial {
-        polynomial.selectingLimbs(Array(0...level))
+        restrictions[level]
     }
 
     deinit {
+        SecretKey.wipe(&polynomial)
+        for i in restrictions.indices { SecretKey.wipe(&restrictions[i]) }
+    }
+
+    private static func wipe(_ polynomial: inout RNSPolynomial) {
+        let count = polynomial.data.count
         polynomial.withResidues { pointer in
-            let count = polynomial.data.count
-            let raw = UnsafeMutableRawPointer(pointer)
-            raw.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
+            UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
         }
     }
 }

@@ -84,23 +84,35 @@ struct ByteReader {
             let byteCount = (n * width + 7) / 8
             guard remaining >= byteCount else { throw .deserialization("truncated in \(field) limb \(i)") }
             let mask: UInt64 = (1 << UInt64(width)) - 1
-            var bitOffset = 0
-            for j in 0..<n {
-                var value: UInt64 = 0
-                var got = 0
-                while got < width {
-                    let byte = UInt64(bytes[offset + (bitOffset >> 3)])
-                    let shift = bitOffset & 7
-                    let take = min(8 - shift, width - got)
-                    value |= ((byte >> UInt64(shift)) & ((1 << UInt64(take)) - 1)) << UInt64(got)
-                    got += take
-                    bitOffset += take
+            // Residues are at most 61 bits: each one lies within the 9 bytes starting at its
+            // first byte — one unaligned 64-bit load plus, when it straddles, one more byte.
+            let limbStart = offset
+            let badCoefficient: Int? = bytes.withUnsafeBytes { raw -> Int? in
+                data.withUnsafeMutableBufferPointer { out -> Int? in
+                    let base = raw.baseAddress! + limbStart
+                    for j in 0..<n {
+                        let bit = j * width
+                        let first = bit >> 3
+                        let shift = UInt64(bit & 7)
+                        var word: UInt64 = 0
+                        if first + 8 <= byteCount {
+                            word = UInt64(littleEndian: (base + first).loadUnaligned(as: UInt64.self))
+                        } else {
+                            for k in 0..<(byteCount - first) { word |= UInt64(base.load(fromByteOffset: first + k, as: UInt8.self)) << UInt64(8 * k) }
+                        }
+                        var value = word >> shift
+                        if shift > 0, first + 8 < byteCount {
+                            value |= UInt64(base.load(fromByteOffset: first + 8, as: UInt8.self)) << (64 - shift)
+                        }
+                        value &= mask
+                        if value >= q.value { return j }
+                        out[i * n + j] = value
+                    }
+                    return nil
                 }
-                value &= mask
-                guard value < q.value else {
-                    throw .deserialization("\(field) limb \(i) coefficient \(j) is not below its modulus")
-                }
-                data[i * n + j] = value
+            }
+            if let j = badCoefficient {
+                throw .deserialization("\(field) limb \(i) coefficient \(j) is not below its modulus")
             }
             let usedBits = n * width
             if usedBits % 8 != 0 {

@@ -57,21 +57,63 @@ public struct MinDistortionSelector: Sendable {
             }
         }
         guard total.isFinite else { throw .valueOutOfRange("the latent has non-finite values") }
-        keys.sort()
         let budget = threshold * total
-        var removed = 0.0
-        var removedCount = 0
-        while removedCount < count {
-            let d = Double(distortions[Int(keys[removedCount] & 0xffff_ffff)])
-            if removed + d > budget { break }
-            removed += d
-            removedCount += 1
-        }
+        let (removedCount, removed) = MinDistortionSelector.cheapestPrefix(&keys, distortions: distortions, budget: budget)
+        // Collect the encrypted points in coordinate order with a mark per point (no second sort).
+        var isRemoved = [Bool](repeating: false, count: count)
+        for key in keys[0..<removedCount] { isRemoved[Int(key & 0xffff_ffff)] = true }
         var encrypted = [UInt32]()
         encrypted.reserveCapacity(count - removedCount)
-        for key in keys[removedCount...] { encrypted.append(UInt32(key & 0xffff_ffff)) }
-        encrypted.sort()
+        for i in 0..<count where !isRemoved[i] { encrypted.append(UInt32(i)) }
         return PointSelection(shape: shape, encryptedIndices: encrypted, totalDistortion: total, removedDistortion: removed)
+    }
+}
+
+extension MinDistortionSelector {
+    /// Rearranges `keys` so that its first k entries are the k smallest, for the largest k whose
+    /// distortions sum to at most `budget`; returns k and that sum.
+    ///
+    /// Quickselect with sums instead of a full sort (expected linear time): partition around a
+    /// pivot; if everything below it fits in the remaining budget, keep it all and try the pivot,
+    /// else look for the boundary below the pivot. Keys are distinct (the index is in the low
+    /// bits), so the order — and the result — is the same as sorting by (distortion, index).
+    static func cheapestPrefix(_ keys: inout [UInt64], distortions: [Float], budget: Double) -> (Int, Double) {
+        var low = 0, high = keys.count
+        var remaining = budget
+        var removed = 0.0
+        keys.withUnsafeMutableBufferPointer { k in
+            distortions.withUnsafeBufferPointer { d in
+                func distortion(_ key: UInt64) -> Double { Double(d[Int(key & 0xffff_ffff)]) }
+                while low < high {
+                    let a = k[low], b = k[(low + high) / 2], c = k[high - 1]
+                    let pivot = max(min(a, b), min(max(a, b), c))
+                    var boundary = low
+                    var sum = 0.0
+                    for i in low..<high where k[i] < pivot {
+                        k.swapAt(i, boundary)
+                        sum += distortion(k[boundary])
+                        boundary += 1
+                    }
+                    if let p = (boundary..<high).first(where: { k[$0] == pivot }) { k.swapAt(p, boundary) }
+                    if sum <= remaining {
+                        remaining -= sum
+                        removed += sum
+                        let pivotDistortion = distortion(k[boundary])
+                        if pivotDistortion <= remaining {
+                            remaining -= pivotDistortion
+                            removed += pivotDistortion
+                            low = boundary + 1
+                        } else {
+                            low = boundary
+                            high = boundary
+                        }
+                    } else {
+                        high = boundary
+                    }
+                }
+            }
+        }
+        return (low, removed)
     }
 }
 
