@@ -1,0 +1,53 @@
+import CKKS
+import Foundation
+import HEDiffusion
+import StableDiffusion
+import Tensor
+import XCTest
+
+/// Complete private generations on the tiny fixture model against the plaintext run with the same
+/// seed, in every mode and with both parameter presets.
+final class PrivateGenerationTests: XCTestCase {
+    static let tinyModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/tiny-sd")
+
+    func testEncryptedRunsMatchThePlaintextRun() throws {
+        let pipeline = try StableDiffusionPipeline(folder: DiffusersModelFolder(url: Self.tinyModel))
+        var configuration = GenerationConfiguration(prompt: "a red circle on the left, blue background")
+        configuration.stepCount = 6
+        configuration.seed = 11
+        let plain = try pipeline.generate(configuration)
+        for preset in HEParameterPreset.allCases {
+            for mode in [PrivacyMode.sparse, .packed, .elementwise] {
+                let session = try PrivateUpdateSession(
+                    mode: mode, parameters: preset.parameters, baselineSample: mode == .elementwise ? 64 : nil)
+                var update = EncryptedLatentUpdate(session: session)
+                let result = try pipeline.generate(configuration, latentUpdate: &update)
+                let (maxError, _) = try ImageComparison.latentError(plain.latents, result.latents)
+                // Each step adds at most the per-step bound of EncryptedUpdateTests (|a| ≤ 1.1);
+                // the noise predictor is smooth in its input, so a small perturbation stays small:
+                // allow ten times the accumulated per-step bound.
+                let perStep = EncryptedUpdateTests.bound(preset.parameters, a: 1.1)
+                XCTAssertLessThanOrEqual(maxError, 10 * Double(update.reports.count) * perStep, "\(preset) \(mode)")
+                let psnr = try ImageComparison.psnr(plain.images[0], result.images[0])
+                XCTAssertGreaterThanOrEqual(psnr, 40, "\(preset) \(mode): PSNR \(psnr) dB")
+                XCTAssertEqual(update.reports.count, 7, "PLMS makes one more noise prediction than steps")
+                if mode == .elementwise { XCTAssertTrue(update.runReport.totals.extrapolated) }
+            }
+        }
+    }
+
+    func testImageMetricsOnKnownCases() throws {
+        let pixels = (0..<(16 * 16 * 3)).map { UInt8(($0 * 37) % 256) }
+        let a = try PixelImage(width: 16, height: 16, channelCount: 3, pixels: pixels)
+        XCTAssertEqual(try ImageComparison.psnr(a, a), .infinity)
+        XCTAssertEqual(try ImageComparison.ssim(a, a), 1, accuracy: 1e-12)
+        // Every pixel off by 1: MSE 1, PSNR = 20·log10(255) = 48.13 dB.
+        let shifted = try PixelImage(width: 16, height: 16, channelCount: 3, pixels: pixels.map { $0 == 255 ? 254 : $0 + 1 })
+        XCTAssertEqual(try ImageComparison.psnr(a, shifted), 20 * log10(255), accuracy: 1e-9)
+        let inverted = try PixelImage(width: 16, height: 16, channelCount: 3, pixels: pixels.map { 255 - $0 })
+        XCTAssertLessThan(try ImageComparison.ssim(a, inverted), 0, "anti-correlated structure")
+        XCTAssertEqual(try ImageComparison.ssim(a, shifted), try ImageComparison.ssim(shifted, a), accuracy: 1e-12)
+        XCTAssertThrowsError(try ImageComparison.psnr(a, PixelImage(width: 8, height: 16, channelCount: 3, pixels: Array(pixels.prefix(384)))))
+    }
+}
