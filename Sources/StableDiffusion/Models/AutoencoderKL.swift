@@ -21,9 +21,19 @@ public struct AutoencoderKL: Sendable {
     /// - Throws: `ModelError` for block types or options outside SD v1.x VAEs (naming them),
     ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
     public init(config: AutoencoderKLConfig, weights: SafeTensors, loadingEncoder: Bool = true) throws {
+        try self.init(config: config, checkpoint: CheckpointWeights(weights), loadingEncoder: loadingEncoder)
+    }
+
+    /// Builds the model that `config` describes with seeded random parameters (uniform in
+    /// ±1/√fan-in), for benchmarks that need the real architecture but no checkpoint.
+    public init(config: AutoencoderKLConfig, randomWeightsSeed seed: UInt64, loadingEncoder: Bool = true) throws {
+        try self.init(config: config, checkpoint: CheckpointWeights(randomSeed: seed), loadingEncoder: loadingEncoder)
+    }
+
+    /// Builds the model that `config` describes from the parameters `checkpoint` supplies.
+    init(config: AutoencoderKLConfig, checkpoint root: CheckpointWeights, loadingEncoder: Bool) throws {
         try AutoencoderKL.check(config)
         self.config = config
-        let root = CheckpointWeights(weights)
         let latent = config.latentChannels
         encoder = loadingEncoder ? try VAEEncoder(root.scoped("encoder"), config: config) : nil
         quantConv = loadingEncoder && config.useQuantConv

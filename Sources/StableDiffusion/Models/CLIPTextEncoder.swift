@@ -20,13 +20,23 @@ public struct CLIPTextEncoder: Sendable {
     /// - Throws: `ModelError.unsupportedConfiguration` for an activation other than quick_gelu or
     ///   gelu, `SafeTensorsError` naming any missing or mis-shaped tensor.
     public init(config: CLIPTextConfig, weights: SafeTensors) throws {
+        try self.init(config: config, checkpoint: CheckpointWeights(weights))
+    }
+
+    /// Builds the model that `config` describes with seeded random parameters (uniform in
+    /// ±1/√fan-in), for benchmarks that need the real architecture but no checkpoint.
+    public init(config: CLIPTextConfig, randomWeightsSeed seed: UInt64) throws {
+        try self.init(config: config, checkpoint: CheckpointWeights(randomSeed: seed))
+    }
+
+    /// Builds the model that `config` describes from the parameters `checkpoint` supplies.
+    init(config: CLIPTextConfig, checkpoint file: CheckpointWeights) throws {
         guard let activation = CLIPEncoderLayer.Activation(rawValue: config.hiddenAct) else {
             throw ModelError.unsupportedConfiguration(
                 model: "CLIPTextModel", key: "hidden_act", value: config.hiddenAct,
                 reason: "CLIP text encoders use quick_gelu or gelu")
         }
         self.config = config
-        let file = CheckpointWeights(weights)
         let root = file.contains("text_model.embeddings.token_embedding.weight") ? file.scoped("text_model") : file
         let width = config.hiddenSize
         let embeddings = root.scoped("embeddings")

@@ -28,9 +28,19 @@ public struct UNet2DConditionModel: Sendable {
     /// - Throws: `ModelError` for block types or options outside SD v1.x (naming them),
     ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
     public init(config: UNet2DConditionConfig, weights: SafeTensors) throws {
+        try self.init(config: config, checkpoint: CheckpointWeights(weights))
+    }
+
+    /// Builds the model that `config` describes with seeded random parameters (uniform in
+    /// ±1/√fan-in), for benchmarks that need the real architecture but no checkpoint.
+    public init(config: UNet2DConditionConfig, randomWeightsSeed seed: UInt64) throws {
+        try self.init(config: config, checkpoint: CheckpointWeights(randomSeed: seed))
+    }
+
+    /// Builds the model that `config` describes from the parameters `checkpoint` supplies.
+    init(config: UNet2DConditionConfig, checkpoint root: CheckpointWeights) throws {
         try UNet2DConditionModel.check(config)
         self.config = config
-        let root = CheckpointWeights(weights)
         let channels = config.blockOutChannels
         let timeInput = channels[0], timeChannels = 4 * channels[0]
         let timeEmbedding = root.scoped("time_embedding")

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import StableDiffusion
+
+/// `hediff generate`: plaintext Stable Diffusion text-to-image and image-to-image.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate images with Stable Diffusion v1.x from a diffusers model folder (plaintext).",
+        discussion: """
+            With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
+            its size is the output size. With --batch-size N > 1, OUT.png becomes OUT-1.png ... OUT-N.png. \
+            Progress goes to stderr; the written paths to stdout.
+            """)
+
+    @Option(help: "A diffusers model folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/).")
+    var model: String
+
+    @Option(help: "The text to generate.")
+    var prompt: String
+
+    @Option(help: "The text to steer away from.")
+    var negativePrompt: String = ""
+
+    @Option(help: "Denoising steps.")
+    var steps: Int = 50
+
+    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off.")
+    var guidance: Double = 7.5
+
+    @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
+    var sampler: GenerationConfiguration.Sampler = .plms
+
+    @Option(help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
+    var eta: Double = 0
+
+    @Option(help: "Seed of the torch-compatible noise generator.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
+    var width: Int?
+
+    @Option(help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
+    var height: Int?
+
+    @Option(help: "Images to generate.")
+    var batchSize: Int = 1
+
+    @Option(help: "A PNG to start from (image-to-image).")
+    var image: String?
+
+    @Option(help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
+    var strength: Double?
+
+    @Option(help: "Where to write the PNG.")
+    var output: String
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard guidance.isFinite else { throw ValidationError("--guidance must be a number") }
+        guard (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1]") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        for (name, value) in [("width", width), ("height", height)] {
+            if let value, value <= 0 || value % 8 != 0 {
+                throw ValidationError("--\(name) must be a positive multiple of 8, got \(value)")
+            }
+        }
+        if let strength {
+            guard image != nil else { throw ValidationError("--strength needs --image") }
+            guard strength > 0, strength <= 1 else { throw ValidationError("--strength must be in (0, 1]") }
+        }
+    }
+
+    func run() throws {
+        let outputs = try OutputFiles(path: output, count: batchSize)
+        var configuration = GenerationConfiguration(prompt: prompt, negativePrompt: negativePrompt)
+        configuration.stepCount = steps
+        configuration.guidanceScale = guidance
+        configuration.sampler = sampler
+        configuration.ddimEta = eta
+        configuration.seed = seed
+        configuration.width = width
+        configuration.height = height
+        configuration.batchSize = batchSize
+        if let image {
+            let start = try PNG.read(from: URL(fileURLWithPath: image))
+            configuration.initImage = .init(image: start, strength: strength ?? 0.8)
+        }
+
+        printError("loading \(model)…")
+        let folder = try DiffusersModelFolder(url: URL(fileURLWithPath: model))
+        let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: image != nil)
+        var bar = ProgressBar()
+        let result = try pipeline.generate(configuration) { event in
+            switch event {
+            case let .promptTruncated(truncation):
+                bar.finishLine()
+                printError(
+                    "warning: the \(truncation.isNegative ? "negative prompt" : "prompt") is longer than "
+                        + "\(truncation.keptTokenCount) tokens; its last \(truncation.droppedTokenCount) are ignored")
+            case let .step(index, count, seconds):
+                bar.update(step: index, of: count, seconds: seconds)
+            }
+        }
+        bar.finishLine()
+        try outputs.write(result.images)
+        for url in outputs.urls { print(url.path) }
+    }
+}
+
+extension GenerationConfiguration.Sampler: ExpressibleByArgument {}
+
+/// The PNG files one run writes, checked before any work so that a bad path fails fast, and
+/// written so that a failure leaves none of them behind.
+struct OutputFiles {
+    let urls: [URL]
+
+    /// `path` itself for one image; `stem-1.ext` … `stem-N.ext` for more.
+    init(path: String, count: Int) throws {
+        let url = URL(fileURLWithPath: path)
+        if count == 1 {
+            urls = [url]
+        } else {
+            let stem = url.deletingPathExtension()
+            let ext = url.pathExtension.isEmpty ? "png" : url.pathExtension
+            urls = (1...count).map { URL(fileURLWithPath: "\(stem.path)-\($0).\(ext)") }
+        }
+        for url in urls { try Self.checkWritable(url) }
+    }
+
+    /// Writes each image atomically; if one fails, removes those already written and rethrows.
+    func write(_ images: [PixelImage]) throws {
+        var written: [URL] = []
+        do {
+            for (image, url) in zip(images, urls) {
+                try PNG.write(image, to: url)
+                written.append(url)
+            }
+        } catch {
+            for url in written { try? FileManager.default.removeItem(at: url) }
+            throw error
+        }
+    }
+
+    private static func checkWritable(_ url: URL) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw OutputPathError(path: url.path, reason: "it is a directory")
+        }
+        let folder = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OutputPathError(path: url.path, reason: "the folder \(folder) does not exist")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw OutputPathError(path: url.path, reason: "the folder \(folder) is not writable")
+        }
+    }
+}
+
+/// An output path that cannot be written, found before generating.
+struct OutputPathError: Error, CustomStringConvertible {
+    let path: String
+    let reason: String
+
+    var description: String { "cannot write \(path): \(reason)" }
+}
+
+/// A one-line progress bar on stderr: redrawn in place on a terminal, one line per step otherwise.
+struct ProgressBar {
+    private let interactive = isatty(STDERR_FILENO) != 0
+    private var drawn = false
+
+    mutating func update(step: Int, of count: Int, seconds: Double) {
+        let width = 30
+        let filled = count > 0 ? width * step / count : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let remaining = Double(count - step) * seconds
+        let line = "step \(step)/\(count) [\(bar)] " + String(format: "%.2f s/step, %.0f s left", seconds, remaining)
+        if interactive {
+            FileHandle.standardError.write(Data(("\r" + line).utf8))
+            drawn = step < count
+            if !drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else {
+            printError(line)
+        }
+    }
+
+    /// Ends a bar left mid-line, so the next message starts on its own line.
+    mutating func finishLine() {
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn = false
+    }
+}
