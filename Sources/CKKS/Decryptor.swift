@@ -19,12 +19,12 @@ public struct Decryptor: Sendable {
     /// c_0 + c_1·s (+ c_2·s²) as a plaintext at the ciphertext's level and scale.
     public func decrypt(_ ciphertext: Ciphertext) throws(CKKSError) -> Plaintext {
         guard ciphertext.context.isCompatible(with: context) else { throw .contextMismatch }
-        let s = secretKey.restricted(toLevel: ciphertext.level)
         var result = ciphertext.polynomials[0]
-        var power = s
-        for (index, c) in ciphertext.polynomials.enumerated().dropFirst() {
-            if index > 1 { power.multiply(s) }
-            result.multiplyAdd(c, power)
+        secretKey.multiplyAdd(ciphertext.polynomials[1], into: &result)
+        if ciphertext.size == 3 {
+            var square = secretKey.restricted(toLevel: ciphertext.level)
+            square.multiply(square)
+            result.multiplyAdd(ciphertext.polynomials[2], square)
         }
         return Plaintext(context: context, polynomial: result, scale: ciphertext.scale)
     }

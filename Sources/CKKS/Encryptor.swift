@@ -65,10 +65,11 @@ public final class Encryptor: @unchecked Sendable {
         case .secretKey(let secretKey):
             let seed = RandomSeed.system()
             let a = Encryptor.expandUniform(seed: seed, basis: basis)
+            // c_0 = e + m − a·s, computed as −(a·s − (e + m)).
             var c0 = nextError(basis: basis, message: message)
-            var product = a
-            product.multiply(secretKey.restricted(toLevel: level))
-            c0.subtract(product)
+            c0.negate()
+            secretKey.multiplyAdd(a, into: &c0)
+            c0.negate()
             return Ciphertext(context: context, polynomials: [c0, a], scale: 1, seed: seed,
                               noiseEstimate: Encryptor.errorDeviation)
         case .publicKey(let publicKey):

@@ -10,11 +10,15 @@ public final class SecretKey: @unchecked Sendable {
     /// s restricted to q_0 … q_ℓ, for each level ℓ, made once (encryption and decryption at a
     /// level would otherwise copy the key every time). Wiped with the key.
     private var restrictions: [RNSPolynomial]
+    /// Their Shoup quotients, for fast products by s.
+    private var restrictionQuotients: [[UInt64]]
 
     init(context: CKKSContext, polynomial: RNSPolynomial) {
         self.context = context
         self.polynomial = polynomial
-        self.restrictions = (0...context.maxLevel).map { polynomial.selectingLimbs(Array(0...$0)) }
+        let restrictions = (0...context.maxLevel).map { polynomial.selectingLimbs(Array(0...$0)) }
+        self.restrictions = restrictions
+        self.restrictionQuotients = restrictions.map { $0.shoupQuotients() }
     }
 
     /// s restricted to the data primes q_0 … q_level.
@@ -22,15 +26,24 @@ public final class SecretKey: @unchecked Sendable {
         restrictions[level]
     }
 
-    deinit {
-        SecretKey.wipe(&polynomial)
-        for i in restrictions.indices { SecretKey.wipe(&restrictions[i]) }
+    /// result += a · s at a's level.
+    func multiplyAdd(_ a: RNSPolynomial, into result: inout RNSPolynomial) {
+        let level = a.limbCount - 1
+        result.multiplyAdd(a, restrictions[level], shoupQuotients: restrictionQuotients[level])
     }
 
-    private static func wipe(_ polynomial: inout RNSPolynomial) {
-        let count = polynomial.data.count
-        polynomial.withResidues { pointer in
-            UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
+    deinit {
+        SecretKey.wipe(&polynomial.data)
+        for i in restrictions.indices {
+            SecretKey.wipe(&restrictions[i].data)
+            SecretKey.wipe(&restrictionQuotients[i])
+        }
+    }
+
+    private static func wipe(_ words: inout [UInt64]) {
+        let count = words.count
+        words.withUnsafeMutableBytes { raw in
+            raw.baseAddress?.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
         }
     }
 }

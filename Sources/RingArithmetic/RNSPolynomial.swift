@@ -158,6 +158,39 @@ extension RNSPolynomial {
         }
     }
 
+    /// Shoup quotients floor(w · 2^64 / q_i) of every residue w: with them, multiplying other
+    /// polynomials by this one (a key, used many times) costs one high and two low products.
+    public func shoupQuotients() -> [UInt64] {
+        let n = degree
+        var quotients = [UInt64](repeating: 0, count: data.count)
+        for (i, q) in basis.moduli.enumerated() {
+            for j in (i * n)..<((i + 1) * n) { quotients[j] = q.shoup(data[j]).quotient }
+        }
+        return quotients
+    }
+
+    /// self += a ⊙ b, where `quotients` are b's `shoupQuotients()` (NTT form).
+    public mutating func multiplyAdd(_ a: RNSPolynomial, _ b: RNSPolynomial, shoupQuotients quotients: [UInt64]) {
+        precondition(basis == a.basis && basis == b.basis && isNTTForm && a.isNTTForm && b.isNTTForm
+                     && quotients.count == b.data.count, "operands have different bases or forms")
+        let n = degree
+        let moduli = basis.moduli
+        a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                quotients.withUnsafeBufferPointer { pq in
+                    data.withUnsafeMutableBufferPointer { out in
+                        for (i, q) in moduli.enumerated() {
+                            for j in (i * n)..<((i + 1) * n) {
+                                let product = q.multiply(pa[j], by: ShoupOperand(value: pb[j], quotient: pq[j]))
+                                out[j] = q.add(out[j], product)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Multiplies limb i by the residue scalars[i] (an integer constant in RNS form).
     public mutating func multiply(byResidues scalars: [UInt64]) {
         precondition(scalars.count == limbCount, "one residue per limb expected")

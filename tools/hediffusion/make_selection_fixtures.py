@@ -13,7 +13,6 @@ import math
 import pathlib
 
 import numpy as np
-from safetensors.numpy import save_file
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "Fixtures" / "hediffusion" / "selection.safetensors"
 THRESHOLDS = [0.01, 0.05, 0.1]
@@ -99,6 +98,8 @@ def remove_points(image, threshold):
 
 
 def main():
+    from safetensors.numpy import save_file
+
     rng = np.random.default_rng(20240305)
     tensors, cases = {}, []
     shapes = [("randn_4x64x64", (1, 4, 64, 64), 1.0), ("randn_4x16x16", (1, 4, 16, 16), 1.0),
