@@ -49,27 +49,27 @@ extension Tensor {
         try lhs.combineInPlace(rhs, operation: "*=") { $0 * $1 }
     }
 
-    /// Every element multiplied by `scalar`.
+    /// Every element multiplied by `rhs`.
     public static func * (lhs: Tensor, rhs: Float) -> Tensor {
         lhs.mapped { $0 * FloatVector(repeating: rhs) }
     }
 
-    /// Every element multiplied by `scalar`.
+    /// Every element multiplied by `lhs`.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor {
         rhs * lhs
     }
 
-    /// Every element divided by `scalar`.
+    /// Every element divided by `rhs`.
     public static func / (lhs: Tensor, rhs: Float) -> Tensor {
         lhs.mapped { $0 / FloatVector(repeating: rhs) }
     }
 
-    /// `scalar` added to every element.
+    /// `rhs` added to every element.
     public static func + (lhs: Tensor, rhs: Float) -> Tensor {
         lhs.mapped { $0 + FloatVector(repeating: rhs) }
     }
 
-    /// `scalar` subtracted from every element.
+    /// `rhs` subtracted from every element.
     public static func - (lhs: Tensor, rhs: Float) -> Tensor {
         lhs.mapped { $0 - FloatVector(repeating: rhs) }
     }
@@ -79,12 +79,12 @@ extension Tensor {
         operand.mapped { -$0 }
     }
 
-    /// Multiplies every element by `scalar` in place.
+    /// Multiplies every element by `rhs` in place.
     public static func *= (lhs: inout Tensor, rhs: Float) {
         lhs.mapInPlace { $0 * FloatVector(repeating: rhs) }
     }
 
-    /// Every element limited to `lowerBound...upperBound` (as `torch.clamp`).
+    /// Every element limited to `bounds` (as `torch.clamp`).
     public func clamped(to bounds: ClosedRange<Float>) -> Tensor {
         let lower = FloatVector(repeating: bounds.lowerBound)
         let upper = FloatVector(repeating: bounds.upperBound)
