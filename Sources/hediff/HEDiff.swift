@@ -6,5 +6,5 @@ struct HEDiff: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hediff",
         abstract: "Privacy-preserving Stable Diffusion on CKKS homomorphic encryption.",
-        subcommands: [CKKSCommand.self, GenerateCommand.self, TokenizeCommand.self, BenchCommand.self])
+        subcommands: [GenerateCommand.self, CompareCommand.self, TokenizeCommand.self, BenchCommand.self, CKKSCommand.self])
 }

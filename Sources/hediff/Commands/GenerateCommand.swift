@@ -1,20 +1,23 @@
 import ArgumentParser
 import Foundation
+import HEDiffusion
 import StableDiffusion
 
-/// `hediff generate`: plaintext Stable Diffusion text-to-image and image-to-image.
+/// `hediff generate`: Stable Diffusion text-to-image and image-to-image, with the denoising
+/// update on CKKS ciphertexts (HE-Diffusion) unless `--privacy off`.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate images with Stable Diffusion v1.x from a diffusers model folder (plaintext).",
+        abstract: "Generate images with Stable Diffusion v1.x; every denoising update runs encrypted (--privacy).",
         discussion: """
-            With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
+            Privacy: the update x' = a*x + term runs on CKKS ciphertexts held by an evaluator without the key;             the noise predictor (U-Net) still sees the plaintext latent, as in the paper (docs/THREAT-MODEL.md).
+            Without --model, the embedded tiny-shapes model is used.             With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
             its size is the output size. With --batch-size N > 1, OUT.png becomes OUT-1.png ... OUT-N.png. \
             Progress goes to stderr; the written paths to stdout.
             """)
 
-    @Option(help: "A diffusers model folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/).")
-    var model: String
+    @Option(help: "A diffusers model folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/); default: the embedded tiny-shapes model.")
+    var model: String?
 
     @Option(help: "The text to generate.")
     var prompt: String
@@ -55,6 +58,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Where to write the PNG.")
     var output: String
 
+    @OptionGroup(title: "Privacy")
+    var privacy: PrivacyOptions
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard guidance.isFinite else { throw ValidationError("--guidance must be a number") }
@@ -87,11 +93,13 @@ struct GenerateCommand: ParsableCommand {
             configuration.initImage = .init(image: start, strength: strength ?? 0.8)
         }
 
-        printError("loading \(model)…")
-        let folder = try DiffusersModelFolder(url: URL(fileURLWithPath: model))
+        let modelURL = try DefaultModel.resolve(model)
+        printError("loading \(modelURL.path)…")
+        let folder = try DiffusersModelFolder(url: modelURL)
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: image != nil)
         var bar = ProgressBar()
-        let result = try pipeline.generate(configuration) { event in
+        var update = try privacy.makeUpdate()
+        let result = try pipeline.generate(configuration, latentUpdate: &update) { event in
             switch event {
             case let .promptTruncated(truncation):
                 bar.finishLine()
@@ -103,6 +111,7 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         bar.finishLine()
+        try privacy.finish(update.runReport)
         try outputs.write(result.images)
         for url in outputs.urls { print(url.path) }
     }

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import HEDiffusion
+import StableDiffusion
+
+/// `hediff compare`: the same generation in plaintext and with the encrypted update, and how far
+/// apart they end up.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Run plaintext and encrypted generation with the same seed; print latent error, PSNR and SSIM.")
+
+    @Option(help: "A diffusers model folder; default: the embedded tiny-shapes model.")
+    var model: String?
+
+    @Option(help: "The text to generate.")
+    var prompt: String
+
+    @Option(help: "The text to steer away from.")
+    var negativePrompt: String = ""
+
+    @Option(help: "Denoising steps.")
+    var steps: Int = 25
+
+    @Option(help: "Classifier-free guidance scale.")
+    var guidance: Double = 7.5
+
+    @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
+    var sampler: GenerationConfiguration.Sampler = .plms
+
+    @Option(help: "Seed of the torch-compatible noise generator.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Write the two images as PREFIX-plain.png and PREFIX-private.png.")
+    var output: String?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    @OptionGroup(title: "Privacy")
+    var privacy: PrivacyOptions
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        guard privacy.privacy != .off else { throw ValidationError("--privacy off compares nothing; choose sparse, packed or elementwise") }
+    }
+
+    func run() throws {
+        let outputs = try output.map { try OutputFiles(path: $0 + "-plain.png", count: 1) }
+        let privateOutputs = try output.map { try OutputFiles(path: $0 + "-private.png", count: 1) }
+        var configuration = GenerationConfiguration(prompt: prompt, negativePrompt: negativePrompt)
+        configuration.stepCount = steps
+        configuration.guidanceScale = guidance
+        configuration.sampler = sampler
+        configuration.seed = seed
+        let pipeline = try StableDiffusionPipeline(folder: DiffusersModelFolder(url: DefaultModel.resolve(model)), loadingVAEEncoder: false)
+        printError("plaintext run…")
+        let start = Date()
+        let plain = try pipeline.generate(configuration)
+        let plainSeconds = Date().timeIntervalSince(start)
+        printError("encrypted run (\(privacy.privacy.rawValue), \(privacy.heParams.rawValue))…")
+        var update = try privacy.makeUpdate()
+        let privateStart = Date()
+        let encrypted = try pipeline.generate(configuration, latentUpdate: &update)
+        let privateSeconds = Date().timeIntervalSince(privateStart)
+        let (maxError, meanError) = try ImageComparison.latentError(plain.latents, encrypted.latents)
+        let psnr = try ImageComparison.psnr(plain.images[0], encrypted.images[0])
+        let ssim = try ImageComparison.ssim(plain.images[0], encrypted.images[0])
+        let overhead = update.runReport.totals.total
+        try outputs?.write(plain.images)
+        try privateOutputs?.write(encrypted.images)
+        if json {
+            let fields: [String: Any] = [
+                "latent_max_abs_error": maxError, "latent_mean_abs_error": meanError,
+                "psnr_db": psnr.isFinite ? psnr : 999, "ssim": ssim,
+                "plain_s": plainSeconds, "private_s": privateSeconds, "he_overhead_s": overhead,
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self))
+            return
+        }
+        print(String(format: "latent: max |error| %.3g, mean |error| %.3g", maxError, meanError))
+        print(String(format: "image: PSNR %@ dB, SSIM %.6f", psnr.isFinite ? String(format: "%.2f", psnr) : "∞", ssim))
+        print(String(format: "time: plaintext %.2f s, encrypted %.2f s (HE overhead %.3f s, %.2f%%)",
+                     plainSeconds, privateSeconds, overhead, 100 * overhead / max(plainSeconds, 1e-9)))
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import HEDiffusion
+
+/// The options that choose how the denoising update is protected, shared by `generate` and
+/// `compare`.
+struct PrivacyOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "off, elementwise, packed or sparse (HE-Diffusion).",
+        discussion: """
+            The update of every step runs on CKKS ciphertexts; the noise predictor still sees the \
+            plaintext latent, as in the paper. The evaluator sees only ciphertexts, the coordinates \
+            of the encrypted points and the unencrypted remainder (docs/THREAT-MODEL.md).
+            """))
+    var privacy: PrivacyMode = .sparse
+
+    @Option(help: "Selection threshold: the fraction of the total distortion left unencrypted (sparse).")
+    var threshold: Double = 0.01
+
+    @Option(name: .customLong("he-params"), help: "CKKS parameters: tailored or reference (the paper's).")
+    var heParams: HEParameterPreset = .tailored
+
+    @Option(name: .customLong("baseline-sample"), help: "elementwise only: encrypt this many elements per step and extrapolate the time.")
+    var baselineSample: Int?
+
+    @Option(help: "Write the per-step HE report as JSON to this file.")
+    var report: String?
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        if let sample = baselineSample, sample <= 0 { throw ValidationError("--baseline-sample must be positive") }
+        if baselineSample != nil, privacy != .elementwise { throw ValidationError("--baseline-sample applies to --privacy elementwise only") }
+    }
+
+    /// The strategy for `privacy`.
+    func makeUpdate() throws -> EncryptedLatentUpdate {
+        EncryptedLatentUpdate(session: try PrivateUpdateSession(
+            mode: privacy, parameters: heParams.parameters, threshold: threshold, baselineSample: baselineSample))
+    }
+
+    /// Prints the per-step table and totals to stderr and writes the JSON report if asked.
+    func finish(_ run: PrivateRunReport) throws {
+        guard privacy != .off else { return }
+        printError("step  select  encrypt  evaluate  dec+merge   total  encrypted  bytes→eval  bytes→key")
+        for (index, step) in run.steps.enumerated() {
+            printError(Self.row(String(index + 1), step))
+        }
+        let totals = run.totals
+        printError(Self.row("all", totals))
+        if totals.extrapolated {
+            printError("element-wise times extrapolated from \(baselineSample ?? 0) elements per step")
+        }
+        if let report {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = try encoder.encode(run)
+            try data.write(to: URL(fileURLWithPath: report), options: .atomic)
+        }
+    }
+
+    private static func row(_ label: String, _ step: StepReport) -> String {
+        label.padding(toLength: 4, withPad: " ", startingAt: 0) + String(format: " %6.1fms %7.1fms %8.1fms %9.1fms %6.1fms %8.1f%% %11d %10d",
+               step.select * 1e3, step.encrypt * 1e3, step.evaluate * 1e3, step.decryptMerge * 1e3,
+               step.total * 1e3, step.encryptedFraction * 100, step.bytesToEvaluator, step.bytesToKeyHolder)
+    }
+}
