@@ -38,7 +38,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "StableDiffusion", dependencies: ["Tensor"]),
-        .target(name: "HEDiffusion", dependencies: ["CKKS", "StableDiffusion", "Tensor"]),
+        .target(name: "HEDiffusion", dependencies: ["CKKS", "RingArithmetic", "StableDiffusion", "Tensor"]),
         .executableTarget(
             name: "hediff",
             dependencies: [

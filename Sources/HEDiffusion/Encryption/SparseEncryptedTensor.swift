@@ -1,5 +1,6 @@
 import CKKS
 import Dispatch
+import RingArithmetic
 import Foundation
 import Tensor
 
@@ -118,7 +119,7 @@ public struct SparseEncryptedTensor: Sendable {
     /// Maps `body` over `items` on every core, keeping order; the first CKKS error is rethrown.
     static func concurrentMap<T: Sendable>(_ items: [Range<Int>], _ body: @Sendable (Range<Int>) throws(CKKSError) -> T) throws(HEDiffusionError) -> [T] {
         let results = ResultBox<T>(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: items.count) { i in
+        Parallel.forEach(items.count) { i in
             results.store(i, Result { () throws(CKKSError) -> T in try body(items[i]) })
         }
         return try results.values()
