@@ -74,29 +74,27 @@ extension RNSPolynomial {
     /// Converts coefficients to NTT evaluations, limbs in parallel.
     public mutating func forwardNTT() {
         precondition(!isNTTForm, "polynomial is already in NTT form")
-        let n = degree
-        let tables = basis.tables
-        withResidues { base in
-            let address = UInt(bitPattern: base)
-            Parallel.forEach(tables.count) { i in
-                tables[i].forward(UnsafeMutablePointer<UInt64>(bitPattern: address)! + i * n)
-            }
-        }
+        transformLimbs { tables, limb in tables.forward(limb) }
         isNTTForm = true
     }
 
     /// Converts NTT evaluations to coefficients, limbs in parallel.
     public mutating func inverseNTT() {
         precondition(isNTTForm, "polynomial is already in coefficient form")
+        transformLimbs { tables, limb in tables.inverse(limb) }
+        isNTTForm = false
+    }
+
+    /// Runs `transform` on every limb with its prime's tables, limbs in parallel.
+    private mutating func transformLimbs(_ transform: @escaping @Sendable (NTTTables, UnsafeMutablePointer<UInt64>) -> Void) {
         let n = degree
         let tables = basis.tables
         withResidues { base in
             let address = UInt(bitPattern: base)
             Parallel.forEach(tables.count) { i in
-                tables[i].inverse(UnsafeMutablePointer<UInt64>(bitPattern: address)! + i * n)
+                transform(tables[i], UnsafeMutablePointer<UInt64>(bitPattern: address)! + i * n)
             }
         }
-        isNTTForm = false
     }
 }
 
