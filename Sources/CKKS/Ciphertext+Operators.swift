@@ -12,5 +12,6 @@ extension Ciphertext {
     public static func - (lhs: Ciphertext, rhs: Plaintext) throws(CKKSError) -> Ciphertext { try lhs.evaluator.subtract(lhs, rhs) }
     public static func * (lhs: Ciphertext, rhs: Plaintext) throws(CKKSError) -> Ciphertext { try lhs.evaluator.multiply(lhs, rhs) }
     public static func + (lhs: Ciphertext, rhs: Double) throws(CKKSError) -> Ciphertext { try lhs.evaluator.add(lhs, scalar: rhs) }
+    public static func - (lhs: Ciphertext, rhs: Double) throws(CKKSError) -> Ciphertext { try lhs.evaluator.add(lhs, scalar: -rhs) }
     public static func * (lhs: Ciphertext, rhs: Double) throws(CKKSError) -> Ciphertext { try lhs.evaluator.multiply(lhs, scalar: rhs) }
 }

@@ -1,9 +1,9 @@
 import ModularArithmetic
-import RingArithmetic
 
 /// Reconstructs integers modulo Q = ∏ q_i from their residues (Chinese remaindering) with exact
-/// multi-word arithmetic, returning the centered value in (−Q/2, Q/2] as a Double.
-struct CRTComposer {
+/// multi-word arithmetic, returning the centered value in (−Q/2, Q/2] as a Double (rounded to
+/// the nearest double when it has more than 53 significant bits).
+public struct CRTComposer: Sendable {
     let moduli: [Modulus]
     /// Q as little-endian 64-bit words.
     let product: [UInt64]
@@ -11,7 +11,7 @@ struct CRTComposer {
     let cofactors: [[UInt64]]
     let cofactorInverses: [ShoupOperand]
 
-    init(basis: RNSBasis) {
+    public init(basis: RNSBasis) {
         let moduli = basis.moduli
         self.moduli = moduli
         let words = moduli.count + 1
@@ -45,7 +45,7 @@ struct CRTComposer {
     }
 
     /// Centered integer values of a coefficient-form polynomial, as Doubles.
-    func centeredValues(of polynomial: RNSPolynomial) -> [Double] {
+    public func centeredValues(of polynomial: RNSPolynomial) -> [Double] {
         let n = polynomial.degree
         if moduli.count == 1 {
             let q = moduli[0]
@@ -65,6 +65,8 @@ struct CRTComposer {
         let cofactorsLow = cofactors.map { $0[0] }
         let productLow = product[0]
         var digits = [UInt64](repeating: 0, count: moduli.count)
+        // When Q < 2^64 the fast path's value must also be the centered representative, |x| ≤ (Q − 1)/2.
+        let centeredLimit: UInt64 = product.dropFirst().allSatisfy { $0 == 0 } ? product[0] >> 1 : UInt64.max
         polynomial.data.withUnsafeBufferPointer { data in
             for j in 0..<n {
                 // Fast path: x = Σ y_i·(Q/q_i) − k·Q with k = round(Σ y_i/q_i), evaluated modulo
@@ -80,8 +82,8 @@ struct CRTComposer {
                 }
                 let k = fraction.rounded()
                 let candidate = Int64(bitPattern: wrapped &- UInt64(k) &* productLow)
-                var matches = true
-                for (i, q) in moduli.enumerated() where q.reduce(signed: candidate) != data[i * n + j] {
+                var matches = candidate.magnitude <= centeredLimit
+                for (i, q) in moduli.enumerated() where matches && q.reduce(signed: candidate) != data[i * n + j] {
                     matches = false
                     break
                 }
