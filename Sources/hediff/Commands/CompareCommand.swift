@@ -10,26 +10,8 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Run plaintext and encrypted generation with the same seed; print latent error, PSNR and SSIM.")
 
-    @Option(help: "A diffusers model folder; default: the embedded tiny-shapes model.")
-    var model: String?
-
-    @Option(help: "The text to generate.")
-    var prompt: String
-
-    @Option(help: "The text to steer away from.")
-    var negativePrompt: String = ""
-
-    @Option(help: "Denoising steps.")
-    var steps: Int = 25
-
-    @Option(help: "Classifier-free guidance scale.")
-    var guidance: Double = 7.5
-
-    @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
-    var sampler: GenerationConfiguration.Sampler = .plms
-
-    @Option(help: "Seed of the torch-compatible noise generator.")
-    var seed: UInt64 = 0
+    @OptionGroup(title: "Generation")
+    var sampling: SamplingOptions
 
     @Option(help: "Write the two images as PREFIX-plain.png and PREFIX-private.png.")
     var output: String?
@@ -41,19 +23,14 @@ struct CompareCommand: ParsableCommand {
     var privacy: PrivacyOptions
 
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         guard privacy.privacy != .off else { throw ValidationError("--privacy off compares nothing; choose sparse, packed or elementwise") }
     }
 
     func run() throws {
         let outputs = try output.map { try OutputFiles(path: $0 + "-plain.png", count: 1) }
         let privateOutputs = try output.map { try OutputFiles(path: $0 + "-private.png", count: 1) }
-        var configuration = GenerationConfiguration(prompt: prompt, negativePrompt: negativePrompt)
-        configuration.stepCount = steps
-        configuration.guidanceScale = guidance
-        configuration.sampler = sampler
-        configuration.seed = seed
-        let pipeline = try StableDiffusionPipeline(folder: DiffusersModelFolder(url: DefaultModel.resolve(model)), loadingVAEEncoder: false)
+        let configuration = sampling.configuration()
+        let pipeline = try StableDiffusionPipeline(folder: DiffusersModelFolder(url: DefaultModel.resolve(sampling.model)), loadingVAEEncoder: false)
         printError("plaintext run…")
         let start = Date()
         let plain = try pipeline.generate(configuration)

@@ -10,35 +10,19 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate images with Stable Diffusion v1.x; every denoising update runs encrypted (--privacy).",
         discussion: """
-            Privacy: the update x' = a*x + term runs on CKKS ciphertexts held by an evaluator without the key;             the noise predictor (U-Net) still sees the plaintext latent, as in the paper (docs/THREAT-MODEL.md).
-            Without --model, the embedded tiny-shapes model is used.             With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
+            Privacy: the update x' = a*x + term runs on CKKS ciphertexts held by an evaluator without the key; \
+            the noise predictor (U-Net) still sees the plaintext latent, as in the paper (docs/THREAT-MODEL.md).
+            Without --model, the embedded tiny-shapes model is used. \
+            With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
             its size is the output size. With --batch-size N > 1, OUT.png becomes OUT-1.png ... OUT-N.png. \
             Progress goes to stderr; the written paths to stdout.
             """)
 
-    @Option(help: "A diffusers model folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/); default: the embedded tiny-shapes model.")
-    var model: String?
-
-    @Option(help: "The text to generate.")
-    var prompt: String
-
-    @Option(help: "The text to steer away from.")
-    var negativePrompt: String = ""
-
-    @Option(help: "Denoising steps.")
-    var steps: Int = 50
-
-    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off.")
-    var guidance: Double = 7.5
-
-    @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
-    var sampler: GenerationConfiguration.Sampler = .plms
+    @OptionGroup(title: "Generation")
+    var sampling: SamplingOptions
 
     @Option(help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
     var eta: Double = 0
-
-    @Option(help: "Seed of the torch-compatible noise generator.")
-    var seed: UInt64 = 0
 
     @Option(help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
     var width: Int?
@@ -62,8 +46,6 @@ struct GenerateCommand: ParsableCommand {
     var privacy: PrivacyOptions
 
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-        guard guidance.isFinite else { throw ValidationError("--guidance must be a number") }
         guard (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1]") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         for (name, value) in [("width", width), ("height", height)] {
@@ -79,12 +61,8 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let outputs = try OutputFiles(path: output, count: batchSize)
-        var configuration = GenerationConfiguration(prompt: prompt, negativePrompt: negativePrompt)
-        configuration.stepCount = steps
-        configuration.guidanceScale = guidance
-        configuration.sampler = sampler
+        var configuration = sampling.configuration()
         configuration.ddimEta = eta
-        configuration.seed = seed
         configuration.width = width
         configuration.height = height
         configuration.batchSize = batchSize
@@ -93,7 +71,7 @@ struct GenerateCommand: ParsableCommand {
             configuration.initImage = .init(image: start, strength: strength ?? 0.8)
         }
 
-        let modelURL = try DefaultModel.resolve(model)
+        let modelURL = try DefaultModel.resolve(sampling.model)
         printError("loading \(modelURL.path)…")
         let folder = try DiffusersModelFolder(url: modelURL)
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: image != nil)

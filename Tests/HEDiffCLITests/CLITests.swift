@@ -1,0 +1,77 @@
+import Foundation
+import XCTest
+
+/// The `hediff` binary run as a user would: results on good input, and on bad input one clear
+/// error line, a non-zero exit and no output file.
+final class CLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let tinyModel = root.appendingPathComponent("Tests/Fixtures/tiny-sd").path
+
+    /// The hediff built next to this test bundle (on Linux the bundle URL is the products folder
+    /// itself; on Darwin the .xctest bundle inside it).
+    private var binary: URL {
+        let bundle = Bundle(for: CLITests.self).bundleURL
+        let candidates = [bundle.appendingPathComponent("hediff"), bundle.deletingLastPathComponent().appendingPathComponent("hediff")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    private func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("hediff-cli-\(UUID().uuidString)-\(name)").path
+    }
+
+    func testPrivateGenerationWritesAnImageAndAReport() throws {
+        let output = temporaryPath("out.png"), report = temporaryPath("report.json")
+        defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: report) }
+        let result = try run(["generate", "--model", Self.tinyModel, "--prompt", "a red circle", "--steps", "3",
+                              "--output", output, "--report", report])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        XCTAssertEqual((json?["steps"] as? [Any])?.count, 4, "PLMS: steps + 1 noise predictions")
+        XCTAssertEqual(json?["mode"] as? String, "sparse")
+        XCTAssertTrue(result.stderr.contains("encrypted"), "per-step table on stderr")
+    }
+
+    func testCompareReportsMetrics() throws {
+        let result = try run(["compare", "--model", Self.tinyModel, "--prompt", "a blue square", "--steps", "3", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        XCTAssertGreaterThanOrEqual(json?["psnr_db"] as? Double ?? 0, 40)
+        XCTAssertLessThan(json?["latent_max_abs_error"] as? Double ?? 1, 1e-3)
+    }
+
+    func testBadInputGivesOneErrorLineAndNoOutput() throws {
+        let output = temporaryPath("never.png")
+        let cases: [[String]] = [
+            ["generate", "--model", "/nonexistent/model", "--prompt", "x", "--output", output],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--output", "/nonexistent/dir/out.png"],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--threshold", "2", "--output", output],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--privacy", "bogus", "--output", output],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--baseline-sample", "5", "--output", output],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--image", "/nonexistent.png", "--output", output],
+            ["bench", "step", "--privacy", "off"],
+            ["ckks", "bench", "--operations", "nonsense"],
+        ]
+        for arguments in cases {
+            let result = try run(arguments)
+            XCTAssertNotEqual(result.status, 0, "\(arguments)")
+            let errorLines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") || $0.hasPrefix("error:") }
+            XCTAssertEqual(errorLines.count, 1, "\(arguments): \(result.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: output), "\(arguments) left a file")
+        }
+    }
+}
