@@ -57,9 +57,18 @@ extension Evaluator {
                                     let source = digits + j * n
                                     let qj = targetTables[j].modulus.value
                                     let half = qj >> 1
-                                    for k in 0..<n {
-                                        let v = source[k]
-                                        scratch[k] = v > half ? q.negate(q.reduce(qj &- v)) : q.reduce(v)
+                                    if qj < 4 * q.value {
+                                        // Lazy: v or v − q_j + 2q, both below 4q (the NTT's input bound).
+                                        let offset = 2 * q.value &- qj
+                                        for k in 0..<n {
+                                            let v = source[k]
+                                            scratch[k] = v > half ? v &+ offset : v
+                                        }
+                                    } else {
+                                        for k in 0..<n {
+                                            let v = source[k]
+                                            scratch[k] = v > half ? q.negate(q.reduce(qj &- v)) : q.reduce(v)
+                                        }
                                     }
                                     tables.forward(scratch)
                                     digit = UnsafePointer(scratch)

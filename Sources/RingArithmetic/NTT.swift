@@ -52,7 +52,8 @@ public final class NTTTables: Sendable {
         self.inverseDegree = modulus.shoup(nInverse)
     }
 
-    /// In-place forward transform of N values in [0, q); the output is fully reduced.
+    /// In-place forward transform of N values in [0, 4q) (callers may skip reducing their
+    /// inputs); the output is fully reduced.
     public func forward(_ a: UnsafeMutablePointer<UInt64>) {
         let q = modulus.value
         let twoQ = q &<< 1
@@ -63,14 +64,14 @@ public final class NTTTables: Sendable {
             while m < n {
                 t >>= 1
                 for i in 0..<m {
-                    let w = roots[m + i]
-                    let start = 2 * i * t
-                    let x = a + start
+                    let w = roots[m + i].value, wq = roots[m + i].quotient
+                    let x = a + 2 * i * t
                     let y = x + t
                     for j in 0..<t {
                         var u = x[j]
                         if u >= twoQ { u &-= twoQ }
-                        let v = modulus.multiplyLazy(y[j], by: w)
+                        let yj = y[j]
+                        let v = yj &* w &- yj.multipliedFullWidth(by: wq).high &* q
                         x[j] = u &+ v
                         y[j] = u &- v &+ twoQ
                     }
@@ -98,7 +99,7 @@ public final class NTTTables: Sendable {
                 let h = m >> 1
                 var start = 0
                 for i in 0..<h {
-                    let w = roots[h + i]
+                    let w = roots[h + i].value, wq = roots[h + i].quotient
                     let x = a + start
                     let y = x + t
                     for j in 0..<t {
@@ -107,7 +108,8 @@ public final class NTTTables: Sendable {
                         var s = u &+ v
                         if s >= twoQ { s &-= twoQ }
                         x[j] = s
-                        y[j] = modulus.multiplyLazy(u &- v &+ twoQ, by: w)
+                        let d = u &- v &+ twoQ
+                        y[j] = d &* w &- d.multipliedFullWidth(by: wq).high &* q
                     }
                     start += 2 * t
                 }
@@ -115,9 +117,12 @@ public final class NTTTables: Sendable {
                 m = h
             }
         }
-        let scale = inverseDegree
+        let scale = inverseDegree.value, scaleQuotient = inverseDegree.quotient
         for j in 0..<n {
-            a[j] = modulus.multiply(a[j], by: scale)
+            let x = a[j]
+            var r = x &* scale &- x.multipliedFullWidth(by: scaleQuotient).high &* q
+            if r >= q { r &-= q }
+            a[j] = r
         }
     }
 }

@@ -29,11 +29,19 @@ extension RNSPolynomial {
                     let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
                     defer { scratch.deallocate() }
                     let halfModQ = q.reduce(half)
-                    for k in 0..<n { scratch[k] = q.subtract(q.reduce(src[k]), halfModQ) }
+                    if qLast.value <= 2 * q.value {
+                        // src < q_last ≤ 2q, so src + 2q − (half mod q) < 4q: the NTT takes inputs
+                        // below 4q, no reduction needed.
+                        let offset = 2 * q.value - halfModQ
+                        for k in 0..<n { scratch[k] = src[k] &+ offset }
+                    } else {
+                        for k in 0..<n { scratch[k] = q.subtract(q.reduce(src[k]), halfModQ) }
+                    }
                     tables[i].forward(scratch)
+                    // (dst − t)·q_last^-1 with dst + q − t < 2q; Shoup accepts any 64-bit input.
                     let inverse = q.shoup(q.inverse(q.reduce(qLast.value))!)
                     for k in 0..<n {
-                        dst[k] = q.multiply(q.subtract(dst[k], scratch[k]), by: inverse)
+                        dst[k] = q.multiply(dst[k] &+ q.value &- scratch[k], by: inverse)
                     }
                 }
             }
