@@ -103,4 +103,15 @@ extension CKKSParameters {
     public static var n4096_q38_33_38_scale30: CKKSParameters {
         try! CKKSParameters(polyDegree: 4096, coefficientModulusBits: [38, 33, 38], scale: 0x1p30)
     }
+
+    /// A single-prime set for one product by plaintext scalars or vectors without rescaling, such
+    /// as the denoising update x′ = a·x + b.
+    ///
+    /// N = 4096 with one 54-bit data prime and a 55-bit special prime (109 bits, the 128-bit
+    /// bound), Δ = 2^28: a factor encoded at 2^18 takes the product to 2^46, leaving 2^7 of
+    /// headroom for |x′| below the prime. Every ciphertext has a single limb, so encryption,
+    /// the update and decryption each cost one NTT per polynomial.
+    public static var n4096_q54_55_scale28: CKKSParameters {
+        try! CKKSParameters(polyDegree: 4096, coefficientModulusBits: [54, 55], scale: 0x1p28)
+    }
 }

@@ -19,13 +19,14 @@ public enum PrivacyMode: String, Sendable, CaseIterable, Codable {
 public enum HEParameterPreset: String, Sendable, CaseIterable, Codable {
     /// The paper's TenSEAL set: N = 8192, [31, 26×6, 31], Δ = 2^26.
     case reference
-    /// Tailored to the depth-1 update: N = 4096, [38, 33, 38], Δ = 2^30.
+    /// Tailored to the update: N = 4096, one 54-bit prime and the special prime, Δ = 2^28 —
+    /// single-limb ciphertexts and no rescale.
     case tailored
 
     public var parameters: CKKSParameters {
         switch self {
         case .reference: return .n8192_q31_26x6_31_scale26
-        case .tailored: return .n4096_q38_33_38_scale30
+        case .tailored: return .n4096_q54_55_scale28
         }
     }
 }

@@ -4,7 +4,7 @@ import XCTest
 /// Parameter validation against the HomomorphicEncryption.org 128-bit classical table.
 final class SecurityTests: XCTestCase {
     func testPresetsAreAcceptedAndMeetTheBound() throws {
-        for preset in [CKKSParameters.n8192_q31_26x6_31_scale26, .n4096_q38_33_38_scale30] {
+        for preset in [CKKSParameters.n8192_q31_26x6_31_scale26, .n4096_q38_33_38_scale30, .n4096_q54_55_scale28] {
             XCTAssertNoThrow(try CKKSParameters(polyDegree: preset.polyDegree, coefficientModulusBits: preset.coefficientModulusBits, scale: preset.scale))
             XCTAssertLessThanOrEqual(preset.totalModulusBits, SecurityStandard.maxModulusBits128[preset.polyDegree]!)
         }

@@ -27,7 +27,8 @@ final class PrivateGenerationTests: XCTestCase {
                 // Each step adds at most the per-step bound of EncryptedUpdateTests (|a| ≤ 1.1);
                 // the noise predictor is smooth in its input, so a small perturbation stays small:
                 // allow ten times the accumulated per-step bound.
-                let perStep = EncryptedUpdateTests.bound(preset.parameters, a: 1.1)
+                let magnitude = plain.latents.scalars.map { Double(abs($0)) }.max() ?? 0
+                let perStep = EncryptedUpdateTests.bound(preset.parameters, a: 1.1, magnitude: 4 * magnitude)
                 XCTAssertLessThanOrEqual(maxError, 10 * Double(update.reports.count) * perStep, "\(preset) \(mode)")
                 let psnr = try ImageComparison.psnr(plain.images[0], result.images[0])
                 XCTAssertGreaterThanOrEqual(psnr, 40, "\(preset) \(mode): PSNR \(psnr) dB")

@@ -58,28 +58,34 @@ public struct SparseEncryptedTensor: Sendable {
     /// Every value multiplied by `factor`.
     ///
     /// The update has depth one and is decrypted right after, so when the modulus has room the
-    /// factor is encoded as an integer at scale 2^24 (a relative quantization of 2^-25, far below
-    /// the encryption error) and the product is *not* rescaled: the scale grows to Δ·2^24 and the
-    /// key holder divides it out when decoding. That saves the rescale's four NTTs per ciphertext.
-    /// Without that room (less than 2^8 of headroom would be left) it multiplies at the last prime
-    /// and rescales, which returns the scale to Δ one level down.
+    /// factor is encoded as an integer at scale 2^k (k from `factorScaleBits`, at least 16: a
+    /// relative quantization of 2^-(k+1), below the encryption error) and the product is *not*
+    /// rescaled: the scale grows to Δ·2^k and the key holder divides it out when decoding, which
+    /// saves the rescale's NTTs. Without that room it multiplies at the last prime and rescales,
+    /// which returns the scale to Δ one level down.
     public func scaled(by factor: Double) throws(HEDiffusionError) -> SparseEncryptedTensor {
         var result = self
         result.ciphertexts = try SparseEncryptedTensor.concurrentMap(ciphertexts.indices.map { $0..<($0 + 1) }) { range throws(CKKSError) in
             let c = ciphertexts[range.lowerBound]
             let evaluator = Evaluator(context: c.context)
-            let modulusBits = c.context.basis(atLevel: c.level).moduli.reduce(0.0) { $0 + log2(Double($1.value)) }
-            if modulusBits - log2(c.scale) - SparseEncryptedTensor.factorScaleBits >= SparseEncryptedTensor.headroomBits {
-                return try evaluator.multiply(c, scalar: factor, scalarScale: exp2(SparseEncryptedTensor.factorScaleBits))
+            if let bits = SparseEncryptedTensor.factorScaleBits(context: c.context, level: c.level, scale: c.scale) {
+                return try evaluator.multiply(c, scalar: factor, scalarScale: exp2(bits))
             }
             return try evaluator.rescale(evaluator.multiply(c, scalar: factor))
         }
         return result
     }
 
-    /// log2 of the scale a factor is encoded at when the product is not rescaled.
-    static let factorScaleBits = 24.0
-    /// Bits of the modulus that must stay above the product's scale (|values| < 2^7).
+    /// log2 of the scale at which a factor is encoded when a ciphertext at `level` and `scale`
+    /// can take the product without rescaling (at most 24 bits, keeping `headroomBits` above the
+    /// product for |values| < 2^7), or nil when fewer than 16 bits fit.
+    public static func factorScaleBits(context: CKKSContext, level: Int, scale: Double) -> Double? {
+        let modulusBits = context.basis(atLevel: level).moduli.reduce(0.0) { $0 + log2(Double($1.value)) }
+        let room = (modulusBits - log2(scale) - headroomBits).rounded(.down)
+        return room >= 16 ? min(24, room) : nil
+    }
+
+    /// Bits of the modulus that must stay above a product's scale (|values| < 2^7).
     static let headroomBits = 8.0
 
     /// Adds the dense plaintext `term` gathered at the coordinates (encoded at each ciphertext's

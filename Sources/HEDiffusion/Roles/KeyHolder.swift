@@ -11,18 +11,26 @@ public final class KeyHolder: Sendable {
     private let encryptor: Encryptor
     private let decryptor: Decryptor
 
-    /// The level fresh ciphertexts are encrypted at: the update x′ = a·x + b needs one rescale,
-    /// so level 1 — the smallest ciphertexts that can carry it.
-    public var updateLevel: Int { 1 }
+    /// The level fresh ciphertexts are encrypted at: the lowest — the smallest ciphertexts — that
+    /// can carry the update x′ = a·x + b, either without rescaling (`factorScaleBits`) or, failing
+    /// that, with one rescale from level 1.
+    public let updateLevel: Int
 
     public init(parameters: CKKSParameters, mode: PrivacyMode, threshold: Double = 0.01) throws(HEDiffusionError) {
-        guard parameters.maxLevel >= 1 else {
-            throw .encryption(.invalidParameters("the encrypted update needs at least two data primes (one rescale)"))
-        }
         do {
             context = try CKKSContext(parameters: parameters)
         } catch {
             throw .encryption(error)
+        }
+        let context = self.context
+        if let level = (0...context.maxLevel).first(where: {
+            SparseEncryptedTensor.factorScaleBits(context: context, level: $0, scale: parameters.scale) != nil
+        }) {
+            updateLevel = level
+        } else if parameters.maxLevel >= 1 {
+            updateLevel = 1
+        } else {
+            throw .encryption(.invalidParameters("the encrypted update needs room for a product: two data primes, or one wide enough for Δ·2^16"))
         }
         self.mode = mode
         self.selector = try MinDistortionSelector(threshold: threshold)

@@ -12,13 +12,18 @@ struct CKKSCommand: ParsableCommand {
 
 /// A named CKKS parameter preset.
 enum ParameterPreset: String, ExpressibleByArgument, CaseIterable {
+    /// The paper's set.
     case reference
+    /// Depth one with a rescale.
     case tailored
+    /// One product without rescaling, the set `--he-params tailored` uses for the encrypted update.
+    case update
 
     var parameters: CKKSParameters {
         switch self {
         case .reference: return .n8192_q31_26x6_31_scale26
         case .tailored: return .n4096_q38_33_38_scale30
+        case .update: return .n4096_q54_55_scale28
         }
     }
 }
@@ -33,7 +38,7 @@ struct CKKSBenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the CKKS operations (median and minimum per call).")
 
-    @Option(help: "Parameter preset: reference (N=8192, [31,26x6,31], 2^26) or tailored (N=4096, [38,33,38], 2^30).")
+    @Option(help: "Parameter preset: reference (N=8192, [31,26x6,31], 2^26), tailored (N=4096, [38,33,38], 2^30) or update (N=4096, [54,55], 2^28).")
     var params: ParameterPreset = .reference
 
     @Option(help: "Timed batches per operation.")
