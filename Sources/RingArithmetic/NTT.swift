@@ -61,7 +61,7 @@ public final class NTTTables: Sendable {
         forwardRoots.withUnsafeBufferPointer { roots in
             var t = n
             var m = 1
-            while m < n {
+            while m < n / 2 {
                 t >>= 1
                 for i in 0..<m {
                     let w = roots[m + i].value, wq = roots[m + i].quotient
@@ -77,6 +77,18 @@ public final class NTTTables: Sendable {
                     }
                 }
                 m <<= 1
+            }
+            // The last stage pairs neighbours: one butterfly per twiddle, without the inner loop.
+            var x = a
+            for i in m..<(2 * m) {
+                let w = roots[i].value, wq = roots[i].quotient
+                var u = x[0]
+                if u >= twoQ { u &-= twoQ }
+                let y = x[1]
+                let v = y &* w &- y.multipliedFullWidth(by: wq).high &* q
+                x[0] = u &+ v
+                x[1] = u &- v &+ twoQ
+                x += 2
             }
         }
         for j in 0..<n {
