@@ -7,26 +7,8 @@ final class CLITests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let tinyModel = root.appendingPathComponent("Tests/Fixtures/tiny-sd").path
 
-    /// The hediff built next to this test bundle (on Linux the bundle URL is the products folder
-    /// itself; on Darwin the .xctest bundle inside it).
-    private var binary: URL {
-        let bundle = Bundle(for: CLITests.self).bundleURL
-        let candidates = [bundle.appendingPathComponent("hediff"), bundle.deletingLastPathComponent().appendingPathComponent("hediff")]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
-
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try HEDiffProcess.run(arguments)
     }
 
     private func temporaryPath(_ name: String) -> String {
