@@ -89,9 +89,7 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
 extension CKKSParameters {
     /// The HE-Diffusion paper's reference set (TenSEAL): N = 8192, primes [31, 26×6, 31], Δ = 2^26.
     /// Six data levels below the top; 218 bits in total, exactly the 128-bit bound.
-    public static var n8192_q31_26x6_31_scale26: CKKSParameters {
-        try! CKKSParameters(polyDegree: 8192, coefficientModulusBits: [31, 26, 26, 26, 26, 26, 26, 31], scale: 0x1p26)
-    }
+    public static let n8192_q31_26x6_31_scale26 = preset(polyDegree: 8192, bits: [31, 26, 26, 26, 26, 26, 26, 31], scale: 0x1p26)
 
     /// A set tailored to the depth-1 encrypted denoising update x' = a·x + b.
     ///
@@ -100,9 +98,7 @@ extension CKKSParameters {
     /// scale to exactly Δ; the plaintext term is added at level 0. q_0 ≈ 2^38 leaves 2^7 of
     /// headroom for |x'| (SD latents stay within a few units) and Δ = 2^30 gives about 20 bits of
     /// precision after the error of encryption and rescaling. 109 bits: the 128-bit bound at N = 4096.
-    public static var n4096_q38_33_38_scale30: CKKSParameters {
-        try! CKKSParameters(polyDegree: 4096, coefficientModulusBits: [38, 33, 38], scale: 0x1p30)
-    }
+    public static let n4096_q38_33_38_scale30 = preset(polyDegree: 4096, bits: [38, 33, 38], scale: 0x1p30)
 
     /// A single-prime set for one product by plaintext scalars or vectors without rescaling, such
     /// as the denoising update x′ = a·x + b.
@@ -111,7 +107,15 @@ extension CKKSParameters {
     /// bound), Δ = 2^28: a factor encoded at 2^18 takes the product to 2^46, leaving 2^7 of
     /// headroom for |x′| below the prime. Every ciphertext has a single limb, so encryption,
     /// the update and decryption each cost one NTT per polynomial.
-    public static var n4096_q54_55_scale28: CKKSParameters {
-        try! CKKSParameters(polyDegree: 4096, coefficientModulusBits: [54, 55], scale: 0x1p28)
+    public static let n4096_q54_55_scale28 = preset(polyDegree: 4096, bits: [54, 55], scale: 0x1p28)
+
+    /// A built-in preset; each is validated by the security tests, so a failure here is a
+    /// programming error in this file.
+    private static func preset(polyDegree: Int, bits: [Int], scale: Double) -> CKKSParameters {
+        do {
+            return try CKKSParameters(polyDegree: polyDegree, coefficientModulusBits: bits, scale: scale)
+        } catch {
+            fatalError("built-in CKKS preset N=\(polyDegree) \(bits) is invalid: \(error)")
+        }
     }
 }
