@@ -123,6 +123,28 @@ final class DiffusersModelFolderTests: XCTestCase {
         assertRefused(model, containing: "SimpleCrossAttnDownBlock2D")
     }
 
+    /// Options of later UNets change the computation; each must be refused, not ignored.
+    func testRefusesUNetOptionsBeyondSDv1() throws {
+        let changes: [(String, Any)] = [
+            ("time_embedding_dim", 100), ("time_embedding_act_fn", "silu"), ("timestep_post_act", "silu"),
+            ("resnet_skip_time_act", true), ("resnet_out_scale_factor", 2.0), ("cross_attention_norm", "group_norm"),
+            ("attention_type", "gated"), ("mid_block_only_cross_attention", true), ("class_embeddings_concat", true),
+            ("num_class_embeds", 10),
+        ]
+        for (key, value) in changes {
+            let model = try editableCopy()
+            try edit(model.appendingPathComponent("unet/config.json")) { config in config[key] = value }
+            assertRefused(model, containing: key)
+        }
+        let model = try editableCopy()
+        try edit(model.appendingPathComponent("unet/config.json")) { config in
+            config["time_embedding_dim"] = 64
+            config["attention_type"] = "default"
+            config["resnet_out_scale_factor"] = 1.0
+        }
+        XCTAssertNoThrow(try DiffusersModelFolder(url: model), "SD v1.x's own values are accepted")
+    }
+
     func testInconsistentComponents() throws {
         let model = try editableCopy()
         try edit(model.appendingPathComponent("unet/config.json")) { config in config["cross_attention_dim"] = 64 }

@@ -77,6 +77,18 @@ extension DiffusersModelFolder {
             ("center_input_sample", unet.centerInputSample, !unet.centerInputSample),
             ("conv_in_kernel", unet.convInKernel, unet.convInKernel == 3),
             ("conv_out_kernel", unet.convOutKernel, unet.convOutKernel == 3),
+            ("time_embedding_dim", unet.timeEmbeddingDim.map(String.init) ?? "null",
+             unet.timeEmbeddingDim == nil || unet.timeEmbeddingDim == 4 * (unet.blockOutChannels.first ?? 0)),
+            ("time_embedding_act_fn", unet.timeEmbeddingActFn ?? "null", unet.timeEmbeddingActFn == nil),
+            ("timestep_post_act", unet.timestepPostAct ?? "null", unet.timestepPostAct == nil),
+            ("resnet_skip_time_act", unet.resnetSkipTimeAct, !unet.resnetSkipTimeAct),
+            ("resnet_out_scale_factor", unet.resnetOutScaleFactor, unet.resnetOutScaleFactor == 1),
+            ("cross_attention_norm", unet.crossAttentionNorm ?? "null", unet.crossAttentionNorm == nil),
+            ("attention_type", unet.attentionType, unet.attentionType == "default"),
+            ("mid_block_only_cross_attention", unet.midBlockOnlyCrossAttention.map { "\($0)" } ?? "null",
+             unet.midBlockOnlyCrossAttention != true),
+            ("class_embeddings_concat", unet.classEmbeddingsConcat, !unet.classEmbeddingsConcat),
+            ("num_class_embeds", unet.numClassEmbeds.map(String.init) ?? "null", unet.numClassEmbeds == nil),
         ]
         for (key, value, supported) in sdV1Values where !supported {
             throw refuse(key, value, "SD v1.x UNets do not use this option")

@@ -41,6 +41,18 @@ public struct UNet2DConditionConfig: Sendable, Equatable, Decodable {
     public var timeCondProjDim: Int?
     public var convInKernel: Int
     public var convOutKernel: Int
+    /// Options of later UNets that SD v1.x leaves at their defaults; decoded only so that a
+    /// folder setting them is refused instead of computed wrongly.
+    public var timeEmbeddingDim: Int?
+    public var timeEmbeddingActFn: String?
+    public var timestepPostAct: String?
+    public var resnetSkipTimeAct: Bool
+    public var resnetOutScaleFactor: Double
+    public var crossAttentionNorm: String?
+    public var attentionType: String
+    public var midBlockOnlyCrossAttention: Bool?
+    public var classEmbeddingsConcat: Bool
+    public var numClassEmbeds: Int?
 
     enum CodingKeys: String, CodingKey {
         case sampleSize = "sample_size", inChannels = "in_channels", outChannels = "out_channels"
@@ -57,6 +69,11 @@ public struct UNet2DConditionConfig: Sendable, Equatable, Decodable {
         case classEmbedType = "class_embed_type", additionEmbedType = "addition_embed_type"
         case encoderHidDim = "encoder_hid_dim", timeCondProjDim = "time_cond_proj_dim"
         case convInKernel = "conv_in_kernel", convOutKernel = "conv_out_kernel"
+        case timeEmbeddingDim = "time_embedding_dim", timeEmbeddingActFn = "time_embedding_act_fn"
+        case timestepPostAct = "timestep_post_act", resnetSkipTimeAct = "resnet_skip_time_act"
+        case resnetOutScaleFactor = "resnet_out_scale_factor", crossAttentionNorm = "cross_attention_norm"
+        case attentionType = "attention_type", midBlockOnlyCrossAttention = "mid_block_only_cross_attention"
+        case classEmbeddingsConcat = "class_embeddings_concat", numClassEmbeds = "num_class_embeds"
     }
 
     public init(from decoder: Decoder) throws {
@@ -99,6 +116,16 @@ public struct UNet2DConditionConfig: Sendable, Equatable, Decodable {
         timeCondProjDim = try c.decodeIfPresent(Int.self, forKey: .timeCondProjDim)
         convInKernel = try c.value(.convInKernel, default: 3)
         convOutKernel = try c.value(.convOutKernel, default: 3)
+        timeEmbeddingDim = try c.decodeIfPresent(Int.self, forKey: .timeEmbeddingDim)
+        timeEmbeddingActFn = try c.decodeIfPresent(String.self, forKey: .timeEmbeddingActFn)
+        timestepPostAct = try c.decodeIfPresent(String.self, forKey: .timestepPostAct)
+        resnetSkipTimeAct = try c.value(.resnetSkipTimeAct, default: false)
+        resnetOutScaleFactor = try c.value(.resnetOutScaleFactor, default: 1)
+        crossAttentionNorm = try c.decodeIfPresent(String.self, forKey: .crossAttentionNorm)
+        attentionType = try c.value(.attentionType, default: "default")
+        midBlockOnlyCrossAttention = try c.decodeIfPresent(Bool.self, forKey: .midBlockOnlyCrossAttention)
+        classEmbeddingsConcat = try c.value(.classEmbeddingsConcat, default: false)
+        numClassEmbeds = try c.decodeIfPresent(Int.self, forKey: .numClassEmbeds)
         guard upBlockTypes.count == blockCount, blockOutChannels.count == blockCount else {
             throw DecodingError.dataCorruptedError(
                 forKey: .blockOutChannels, in: c,
