@@ -83,16 +83,12 @@ public struct DDIMScheduler: Scheduler {
     }
 
     public mutating func setBeginIndex(_ index: Int) throws {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         stepIndex = index
     }
 
     public func addNoise(to original: Tensor, noise: Tensor, at index: Int) throws -> Tensor {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         return try schedule.addNoise(to: original, noise: noise, timestep: Int(timesteps[index]))
     }
 }

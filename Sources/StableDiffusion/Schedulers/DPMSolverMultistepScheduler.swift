@@ -129,9 +129,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
     }
 
     public mutating func setBeginIndex(_ index: Int) throws {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         stepIndex = index
         lowerOrderCount = 0
         previousPrediction = nil
@@ -140,9 +138,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
 
     /// `α · x₀ + s · noise` at the noise level of `timesteps[index]`.
     public func addNoise(to original: Tensor, noise: Tensor, at index: Int) throws -> Tensor {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         guard noise.shape == original.shape else {
             throw SchedulerError.shapeMismatch(expected: original.shape, found: noise.shape)
         }

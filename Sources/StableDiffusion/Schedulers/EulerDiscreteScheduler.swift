@@ -74,17 +74,13 @@ public struct EulerDiscreteScheduler: Scheduler {
     }
 
     public mutating func setBeginIndex(_ index: Int) throws {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         stepIndex = index
     }
 
     /// `x₀ + σ · noise` at the σ of `timesteps[index]`.
     public func addNoise(to original: Tensor, noise: Tensor, at index: Int) throws -> Tensor {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         guard noise.shape == original.shape else {
             throw SchedulerError.shapeMismatch(expected: original.shape, found: noise.shape)
         }

@@ -98,9 +98,7 @@ public struct PNDMScheduler: Scheduler {
     }
 
     public mutating func setBeginIndex(_ index: Int) throws {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         stepIndex = index
         counter = 0
         history = []
@@ -109,9 +107,7 @@ public struct PNDMScheduler: Scheduler {
     }
 
     public func addNoise(to original: Tensor, noise: Tensor, at index: Int) throws -> Tensor {
-        guard index >= 0 && index < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
-        }
+        try checkStepIndex(index)
         return try schedule.addNoise(to: original, noise: noise, timestep: Int(timesteps[index]))
     }
 

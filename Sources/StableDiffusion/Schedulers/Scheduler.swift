@@ -28,6 +28,13 @@ public protocol Scheduler: Sendable {
 }
 
 extension Scheduler {
+    /// Throws `SchedulerError.stepOutOfRange` unless `index` is a valid position in `timesteps`.
+    func checkStepIndex(_ index: Int) throws {
+        guard index >= 0 && index < timesteps.count else {
+            throw SchedulerError.stepOutOfRange(index: index, count: timesteps.count)
+        }
+    }
+
     /// `step(modelOutput:noise:)` for samplers that need no noise.
     public mutating func step(modelOutput: Tensor) throws -> SchedulerStep {
         try step(modelOutput: modelOutput, noise: nil)
