@@ -42,17 +42,20 @@ struct ByteWriter {
     }
 }
 
-/// Reads what `ByteWriter` wrote, checking every bound; any violation throws
-/// `CKKSError.deserialization` naming the field, and nothing is read out of bounds.
-struct ByteReader {
+/// Reads what `ByteWriter` wrote — and the little-endian fields of formats built on these objects —
+/// checking every bound; any violation throws `CKKSError.deserialization` naming the field, and
+/// nothing is read out of bounds.
+public struct ByteReader {
     private let bytes: [UInt8]
-    private(set) var offset = 0
+    public private(set) var offset = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    var remaining: Int { bytes.count - offset }
+    /// Bytes not read yet.
+    public var remaining: Int { bytes.count - offset }
 
-    mutating func read<T: FixedWidthInteger>(_: T.Type, _ field: String) throws(CKKSError) -> T {
+    /// A little-endian integer.
+    public mutating func read<T: FixedWidthInteger>(_: T.Type, _ field: String) throws(CKKSError) -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw .deserialization("truncated at \(field)") }
         var value: T = 0
@@ -65,7 +68,8 @@ struct ByteReader {
         Double(bitPattern: try read(UInt64.self, field))
     }
 
-    mutating func readRaw(_ count: Int, _ field: String) throws(CKKSError) -> [UInt8] {
+    /// The next `count` bytes.
+    public mutating func readRaw(_ count: Int, _ field: String) throws(CKKSError) -> [UInt8] {
         guard count >= 0, remaining >= count else { throw .deserialization("truncated at \(field)") }
         defer { offset += count }
         return Array(bytes[offset..<(offset + count)])

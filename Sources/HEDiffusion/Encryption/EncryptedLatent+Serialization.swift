@@ -109,27 +109,19 @@ extension EncryptedLatent {
     }
 }
 
-/// Bounds-checked little-endian reads for HE-Diffusion messages.
+/// CKKS's bounds-checked reader, with its errors reported as malformed messages.
 struct MessageReader {
-    private let data: [UInt8]
-    private var offset = 0
+    private var reader: ByteReader
 
-    init(_ data: [UInt8]) { self.data = data }
+    init(_ data: [UInt8]) { reader = ByteReader(data) }
 
-    var remaining: Int { data.count - offset }
+    var remaining: Int { reader.remaining }
 
-    mutating func integer<T: FixedWidthInteger>(_: T.Type, _ field: String) throws(HEDiffusionError) -> T {
-        let size = MemoryLayout<T>.size
-        guard remaining >= size else { throw .malformedMessage("truncated at \(field)") }
-        var value: T = 0
-        for i in 0..<size { value |= T(data[offset + i]) << (8 * i) }
-        offset += size
-        return value
+    mutating func integer<T: FixedWidthInteger>(_ type: T.Type, _ field: String) throws(HEDiffusionError) -> T {
+        do { return try reader.read(type, field) } catch { throw .malformedMessage(error.description) }
     }
 
     mutating func bytes(_ count: Int, _ field: String) throws(HEDiffusionError) -> [UInt8] {
-        guard count >= 0, remaining >= count else { throw .malformedMessage("truncated at \(field)") }
-        defer { offset += count }
-        return Array(data[offset..<(offset + count)])
+        do { return try reader.readRaw(count, field) } catch { throw .malformedMessage(error.description) }
     }
 }
