@@ -13,6 +13,8 @@ Modes (combine freely):
   --write-prompts FILE  write the held-out prompt list (TSV: file name, prompt);
   --model DIR           generate the held-out prompts with the diffusers pipeline
                         (PNDM, 25 steps, guidance 7.5) into --out, then score them;
+  --reconstruct N       with --model: score N ground-truth images passed through the
+                        model's autoencoder (the ceiling the generations can reach);
   --images DIR          score PNGs another program made from a --prompts TSV file
                         (e.g. the Swift pipeline run over --write-prompts' list).
 """
@@ -144,16 +146,39 @@ def report(title, records):
     return accuracy
 
 
-def validate(count, seed=0):
-    """Accuracy of the classifier itself on ground-truth images of every triple (held-out included)."""
+def ground_truth(count, seed):
+    """Scenes of every triple (held-out included) and their rendered images."""
     rng = np.random.default_rng(seed)
     every = [(c, s, p) for c in dataset.COLOURS for s in dataset.SHAPES for p in dataset.POSITIONS]
-    records = []
-    for _ in range(count):
-        scene = dataset.random_scene(rng, every)
-        expected = {a: getattr(scene, a) for a in ATTRIBUTES}
-        records.append({"prompt": scene.caption, "expected": expected, "found": measure(dataset.render(scene, rng))})
-    return records
+    scenes = [dataset.random_scene(rng, every) for _ in range(count)]
+    return scenes, [dataset.render(s, rng) for s in scenes]
+
+
+def records_for(scenes, images):
+    return [
+        {"prompt": s.caption, "expected": {a: getattr(s, a) for a in ATTRIBUTES}, "found": measure(image)}
+        for s, image in zip(scenes, images)
+    ]
+
+
+def validate(count, seed=0):
+    """Accuracy of the classifier itself on ground-truth images."""
+    return records_for(*ground_truth(count, seed))
+
+
+def reconstruct(model, count, seed=1):
+    """Classifier accuracy on ground-truth images encoded and decoded by the model's VAE."""
+    import torch
+    from diffusers import AutoencoderKL
+
+    torch.set_num_threads(2)
+    vae = AutoencoderKL.from_pretrained(model, subfolder="vae", dtype=torch.float32).eval()
+    scenes, images = ground_truth(count, seed)
+    x = torch.from_numpy(np.stack(images).astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0)
+    with torch.no_grad():
+        decoded = vae.decode(vae.encode(x).latent_dist.mode()).sample
+    decoded = ((decoded.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+    return records_for(scenes, decoded)
 
 
 def held_out_prompts():
@@ -177,7 +202,7 @@ def generate(model, prompts, out, seed, steps, guidance, batch=16):
     from diffusers import StableDiffusionPipeline
 
     torch.set_num_threads(2)
-    pipe = StableDiffusionPipeline.from_pretrained(model, torch_dtype=torch.float32, safety_checker=None)
+    pipe = StableDiffusionPipeline.from_pretrained(model, dtype=torch.float32, safety_checker=None)
     pipe.set_progress_bar_config(disable=True)
     size = pipe.unet.config.sample_size * pipe.vae_scale_factor
     os.makedirs(out, exist_ok=True)
@@ -216,6 +241,7 @@ def main():
     parser.add_argument("--validate", type=int, default=0, metavar="N")
     parser.add_argument("--write-prompts", metavar="FILE")
     parser.add_argument("--model", metavar="DIR")
+    parser.add_argument("--reconstruct", type=int, default=0, metavar="N")
     parser.add_argument("--out", default="/tmp/tiny-shapes-eval", help="where --model writes its images")
     parser.add_argument("--images", metavar="DIR")
     parser.add_argument("--prompts", metavar="FILE", help="TSV (file, prompt) for --images; default DIR/prompts.tsv")
@@ -231,6 +257,9 @@ def main():
         results["classifier_on_ground_truth"] = {"accuracy": report("classifier on ground truth", records), "records": records}
     if args.write_prompts:
         write_prompts(args.write_prompts, held_out_prompts())
+    if args.model and args.reconstruct:
+        records = reconstruct(args.model, args.reconstruct)
+        results["autoencoder_reconstructions"] = {"accuracy": report("autoencoder reconstructions", records), "records": records}
     folders = []
     if args.model:
         generate(args.model, held_out_prompts(), args.out, args.seed, args.steps, args.guidance)
