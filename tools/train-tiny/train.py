@@ -477,7 +477,7 @@ def bench(args):
 
     def step():
         latents = torch.randn(args.batch, 4, 16, 16)
-        ids = tokenize(tokenizer, stream.scenes(args.batch) and [s.caption for s in stream.scenes(args.batch)])
+        ids = tokenize(tokenizer, [s.caption for s in stream.scenes(args.batch)])
         t = torch.randint(0, 1000, (args.batch,))
         loss = F.mse_loss(unet(latents, t, text_encoder(ids)[0]).sample, latents)
         opt2.zero_grad()
