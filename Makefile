@@ -8,7 +8,7 @@ build: setup
 	swift build -c release
 
 demo: build
-	.build/release/hediff ckks demo
+	.build/release/hediff generate --prompt "a large red circle on the left, blue background" --output hediff-demo.png
 
 test: setup
 	swift test -c release
