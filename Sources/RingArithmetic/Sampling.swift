@@ -17,9 +17,9 @@ public enum Sampling {
         var words = [UInt64](repeating: 0, count: n)
         poly.withResidues { out in
             for (i, q) in moduli.enumerated() {
-                // Accept values below the largest multiple of q that fits in 64 bits… masked to q's
-                // bit width first so that rejection is rare (< 1/2 per draw).
-                let mask: UInt64 = q.bitWidth == 64 ? ~0 : (UInt64(1) << UInt64(q.bitWidth)) - 1
+                // Mask each word to q's bit width and keep it if it is below q: exactly uniform,
+                // and a draw is rejected with probability below 1/2.
+                let mask: UInt64 = (UInt64(1) << UInt64(q.bitWidth)) - 1
                 var j = 0
                 while j < n {
                     words.withUnsafeMutableBytes { generator.fill($0) }
