@@ -7,6 +7,18 @@ struct UNetBlockSettings {
     let epsilon: Float
     let contextWidth: Int
     let linearProjection: Bool
+
+    /// The `attentions.<i>` transformers of a cross-attention block, one per layer.
+    func transformers(
+        _ weights: CheckpointWeights, count: Int, channels: Int, headCount: Int, transformerLayerCount: Int
+    ) throws -> [Transformer2DModel] {
+        try (0..<count).map {
+            try Transformer2DModel(
+                weights.scoped("attentions").scoped(String($0)), channels: channels, headCount: headCount,
+                layerCount: transformerLayerCount, contextWidth: contextWidth,
+                groupCount: groupCount, linearProjection: linearProjection)
+        }
+    }
 }
 
 /// A down block: `CrossAttnDownBlock2D` (ResNet + transformer per layer) or `DownBlock2D`
@@ -32,12 +44,9 @@ struct UNetDownBlock: Sendable {
                 groupCount: settings.groupCount, epsilon: settings.epsilon)
         }
         attentions = crossAttention
-            ? try (0..<layerCount).map {
-                try Transformer2DModel(
-                    weights.scoped("attentions").scoped(String($0)), channels: outChannels, headCount: headCount,
-                    layerCount: transformerLayerCount, contextWidth: settings.contextWidth,
-                    groupCount: settings.groupCount, linearProjection: settings.linearProjection)
-            }
+            ? try settings.transformers(
+                weights, count: layerCount, channels: outChannels, headCount: headCount,
+                transformerLayerCount: transformerLayerCount)
             : []
         downsampler = addDownsample
             ? try Downsample2D(
@@ -123,12 +132,9 @@ struct UNetUpBlock: Sendable {
                 groupCount: settings.groupCount, epsilon: settings.epsilon)
         }
         attentions = crossAttention
-            ? try (0..<layerCount).map {
-                try Transformer2DModel(
-                    weights.scoped("attentions").scoped(String($0)), channels: outChannels, headCount: headCount,
-                    layerCount: transformerLayerCount, contextWidth: settings.contextWidth,
-                    groupCount: settings.groupCount, linearProjection: settings.linearProjection)
-            }
+            ? try settings.transformers(
+                weights, count: layerCount, channels: outChannels, headCount: headCount,
+                transformerLayerCount: transformerLayerCount)
             : []
         upsampler = addUpsample ? try Upsample2D(weights.scoped("upsamplers").scoped("0"), channels: outChannels) : nil
     }
