@@ -28,6 +28,31 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("encrypted"), "per-step table on stderr")
     }
 
+    /// Steps and guidance come from the command line, else from the model folder's
+    /// generation_defaults.json, else SD v1.x's 50 and 7.5; the run says which it used.
+    func testSamplingDefaultsFromTheModelFolder() throws {
+        let model = temporaryPath("model"), output = temporaryPath("out.png")
+        defer { try? FileManager.default.removeItem(atPath: model); try? FileManager.default.removeItem(atPath: output) }
+        try FileManager.default.copyItem(atPath: Self.tinyModel, toPath: model)
+        try Data(#"{"guidance_scale": 2.5, "num_inference_steps": 2}"#.utf8)
+            .write(to: URL(fileURLWithPath: model).appendingPathComponent("generation_defaults.json"))
+        var result = try run(["generate", "--model", model, "--prompt", "a red circle", "--output", output])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("plms, 2 steps, guidance 2.5, seed 0"), result.stderr)
+        result = try run(["generate", "--model", model, "--prompt", "a red circle", "--guidance", "4", "--output", output])
+        XCTAssertTrue(result.stderr.contains("2 steps, guidance 4.0"), result.stderr)
+        try FileManager.default.removeItem(atPath: URL(fileURLWithPath: model).appendingPathComponent("generation_defaults.json").path)
+        result = try run(["generate", "--model", model, "--prompt", "a red circle", "--privacy", "off", "--output", output])
+        XCTAssertTrue(result.stderr.contains("plms, 50 steps, guidance 7.5"), result.stderr)
+        try Data(#"{"num_inference_steps": -3}"#.utf8)
+            .write(to: URL(fileURLWithPath: model).appendingPathComponent("generation_defaults.json"))
+        try FileManager.default.removeItem(atPath: output)
+        result = try run(["generate", "--model", model, "--prompt", "a red circle", "--output", output])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("num_inference_steps"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
+
     func testCompareReportsMetrics() throws {
         let result = try run(["compare", "--model", Self.tinyModel, "--prompt", "a blue square", "--steps", "3", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)

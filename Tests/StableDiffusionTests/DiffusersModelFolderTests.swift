@@ -87,6 +87,25 @@ final class DiffusersModelFolderTests: XCTestCase {
         assertRefused(model, containing: "layers_per_block")
     }
 
+    func testGenerationDefaults() throws {
+        let model = try editableCopy()
+        XCTAssertEqual(try DiffusersModelFolder(url: model).generationDefaults, GenerationDefaults(), "absent file: no recommendation")
+        let file = model.appendingPathComponent(GenerationDefaults.fileName)
+        try Data(#"{"guidance_scale": 3, "num_inference_steps": 25, "note": "ignored"}"#.utf8).write(to: file)
+        XCTAssertEqual(try DiffusersModelFolder(url: model).generationDefaults, GenerationDefaults(guidanceScale: 3, stepCount: 25))
+        try Data(#"{"guidance_scale": 4.5}"#.utf8).write(to: file)
+        XCTAssertEqual(try DiffusersModelFolder(url: model).generationDefaults, GenerationDefaults(guidanceScale: 4.5))
+        for (json, fragment) in [
+            (#"{"num_inference_steps": 0}"#, "num_inference_steps"),
+            (#"{"guidance_scale": -1}"#, "guidance_scale"),
+            (#"{"guidance_scale": "high"}"#, "guidance_scale"),
+            (#"[3]"#, GenerationDefaults.fileName),
+        ] {
+            try Data(json.utf8).write(to: file)
+            assertRefused(model, containing: fragment)
+        }
+    }
+
     func testRefusesStableDiffusion2() throws {
         let model = try editableCopy()
         try edit(model.appendingPathComponent("unet/config.json")) { config in

@@ -58,6 +58,8 @@ SIZE_JITTER = 0.1  # relative, uniform
 class Scene:
     """The named attributes of one image; `caption` renders them as a training caption."""
 
+    ATTRIBUTES = ("size", "colour", "shape", "position", "background")
+
     size: str
     colour: str
     shape: str
@@ -66,10 +68,22 @@ class Scene:
 
     @property
     def caption(self):
-        return (
-            f"a {self.size} {self.colour} {self.shape} {POSITION_PHRASES[self.position]}, "
-            f"{self.background} background"
-        )
+        return self.partial_caption(())
+
+    def partial_caption(self, omitted):
+        """The caption without the attributes named in `omitted` ("a red shape at the top").
+
+        Training on such captions (attribute dropout) makes the text encoder describe each
+        attribute on its own instead of memorising whole captions, which is what lets the
+        model compose held-out (colour, shape, position) triples.
+        """
+        words = ["a"]
+        words += [] if "size" in omitted else [self.size]
+        words += [] if "colour" in omitted else [self.colour]
+        words += ["shape"] if "shape" in omitted else [self.shape]
+        words += [] if "position" in omitted else [POSITION_PHRASES[self.position]]
+        caption = " ".join(words)
+        return caption if "background" in omitted else f"{caption}, {self.background} background"
 
 
 def is_held_out(colour, shape, position):

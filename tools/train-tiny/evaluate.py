@@ -12,11 +12,15 @@ Modes (combine freely):
   --validate N          classify N ground-truth dataset images and report its accuracy;
   --write-prompts FILE  write the held-out prompt list (TSV: file name, prompt);
   --model DIR           generate the held-out prompts with the diffusers pipeline
-                        (PNDM, 25 steps, guidance 7.5) into --out, then score them;
+                        (PNDM, 25 steps, the model's recommended guidance scale) into
+                        --out, then score them;
   --reconstruct N       with --model: score N ground-truth images passed through the
                         model's autoencoder (the ceiling the generations can reach);
   --images DIR          score PNGs another program made from a --prompts TSV file
-                        (e.g. the Swift pipeline run over --write-prompts' list).
+                        (e.g. the Swift pipeline run over --write-prompts' list);
+  --prompt-set training 48 captions of training triples instead of the held-out ones
+                        (tells a model that has not learnt an attribute from one that
+                        cannot compose it).
 """
 
 import argparse
@@ -185,6 +189,14 @@ def held_out_prompts():
     return [(f"{i:03d}.png", s.caption) for i, s in enumerate(dataset.held_out_scenes())]
 
 
+def training_prompts(count=48, seed=4321):
+    """Captions of training triples: with the held-out list, tells learning from composing."""
+    return [(f"{i:03d}.png", s.caption) for i, s in enumerate(dataset.ShapesStream(seed).scenes(count))]
+
+
+PROMPT_SETS = {"held-out": held_out_prompts, "training": training_prompts}
+
+
 def write_prompts(path, prompts):
     with open(path, "w", encoding="utf-8") as f:
         for name, prompt in prompts:
@@ -217,6 +229,15 @@ def generate(model, prompts, out, seed, steps, guidance, batch=16):
     write_prompts(os.path.join(out, "prompts.tsv"), prompts)
 
 
+def model_guidance(model):
+    """The guidance scale the model folder recommends (generation_defaults.json), else SD's 7.5."""
+    path = os.path.join(model, "generation_defaults.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            return float(json.load(f).get("guidance_scale", 7.5))
+    return 7.5
+
+
 def score_folder(folder, prompts):
     records = []
     for name, prompt in prompts:
@@ -247,7 +268,8 @@ def main():
     parser.add_argument("--prompts", metavar="FILE", help="TSV (file, prompt) for --images; default DIR/prompts.tsv")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=25)
-    parser.add_argument("--guidance", type=float, default=7.5)
+    parser.add_argument("--guidance", type=float, help="default: the model's generation_defaults.json, else 7.5")
+    parser.add_argument("--prompt-set", choices=list(PROMPT_SETS), default="held-out", help="prompts for --model and --write-prompts")
     parser.add_argument("--json", metavar="FILE", help="write accuracies and per-image records here")
     args = parser.parse_args()
 
@@ -256,14 +278,17 @@ def main():
         records = validate(args.validate)
         results["classifier_on_ground_truth"] = {"accuracy": report("classifier on ground truth", records), "records": records}
     if args.write_prompts:
-        write_prompts(args.write_prompts, held_out_prompts())
+        write_prompts(args.write_prompts, PROMPT_SETS[args.prompt_set]())
     if args.model and args.reconstruct:
         records = reconstruct(args.model, args.reconstruct)
         results["autoencoder_reconstructions"] = {"accuracy": report("autoencoder reconstructions", records), "records": records}
     folders = []
     if args.model:
-        generate(args.model, held_out_prompts(), args.out, args.seed, args.steps, args.guidance)
-        folders.append(("diffusers", args.out, held_out_prompts()))
+        prompts = PROMPT_SETS[args.prompt_set]()
+        guidance = args.guidance if args.guidance is not None else model_guidance(args.model)
+        print(f"generating with guidance {guidance}, {args.steps} steps")
+        generate(args.model, prompts, args.out, args.seed, args.steps, guidance)
+        folders.append(("diffusers", args.out, prompts))
     if args.images:
         folders.append(("images", args.images, read_prompts(args.prompts or os.path.join(args.images, "prompts.tsv"))))
     for label, folder, prompts in folders:

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Scores the Swift pipeline (hediff) on the held-out prompts of tools/train-tiny/evaluate.py, in
 # plaintext and with the encrypted update, with the same classifier as the diffusers evaluation.
-# Prompt i is generated with seed i (as evaluate.py --model does), PLMS, 25 steps, guidance 7.5.
+# Prompt i is generated with seed i (as evaluate.py --model does), PLMS, 25 steps.
 #
 # Usage: tools/train-tiny/evaluate_swift.sh [MODES...]        (default modes: off sparse)
 # Environment: HEDIFF (default .build/release/hediff), PYTHON (default .venv/bin/python),
-#              MODEL (default Models/tiny-shapes), OUT (default /tmp/tiny-shapes-swift).
+#              MODEL (default Models/tiny-shapes), OUT (default /tmp/tiny-shapes-swift),
+#              GUIDANCE (default: hediff's default for the model), PROMPT_SET (held-out or training).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 hediff="${HEDIFF:-$root/.build/release/hediff}"
@@ -16,7 +17,9 @@ modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=(off sparse)
 
 mkdir -p "$out"
-"$python" "$root/tools/train-tiny/evaluate.py" --write-prompts "$out/prompts.tsv"
+"$python" "$root/tools/train-tiny/evaluate.py" --write-prompts "$out/prompts.tsv" --prompt-set "${PROMPT_SET:-held-out}"
+guidance=()
+[ -z "${GUIDANCE:-}" ] || guidance=(--guidance "$GUIDANCE")
 for mode in "${modes[@]}"; do
     dir="$out/$mode"
     mkdir -p "$dir"
@@ -24,7 +27,7 @@ for mode in "${modes[@]}"; do
     SECONDS=0
     seed=0
     while IFS=$'\t' read -r file prompt; do
-        "$hediff" generate --model "$model" --prompt "$prompt" --steps 25 --guidance 7.5 --seed "$seed" \
+        "$hediff" generate --model "$model" --prompt "$prompt" --steps 25 "${guidance[@]}" --seed "$seed" \
             --privacy "$mode" --output "$dir/$file" 2>/dev/null >/dev/null
         seed=$((seed + 1))
     done < "$out/prompts.tsv"

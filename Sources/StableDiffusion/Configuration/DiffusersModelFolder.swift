@@ -10,6 +10,7 @@ import Foundation
 /// text_encoder/config.json  text_encoder/model.safetensors
 /// tokenizer/                vocab.json + merges.txt, or tokenizer.json
 /// scheduler/scheduler_config.json
+/// generation_defaults.json  optional: recommended guidance and steps (`GenerationDefaults`)
 /// ```
 ///
 /// Opening refuses SD 2.x, SDXL and inpainting folders with a message saying so, and any
@@ -38,6 +39,8 @@ public struct DiffusersModelFolder: Sendable {
     public let scheduler: SchedulerConfiguration
     /// The `tokenizer/` folder; `CLIPTokenizer(folder:)` reads it.
     public let tokenizerURL: URL
+    /// The folder's recommended sampling settings (empty when it has none).
+    public let generationDefaults: GenerationDefaults
 
     /// Reads and checks `model_index.json` and every component config under `url`.
     ///
@@ -54,6 +57,7 @@ public struct DiffusersModelFolder: Sendable {
         scheduler = try ConfigFile.decode(
             SchedulerConfiguration.self, from: Self.configURL(url, "scheduler", "scheduler_config.json"))
         tokenizerURL = url.appendingPathComponent("tokenizer")
+        generationDefaults = try GenerationDefaults.read(folder: url)
         try validate(components: index.components)
     }
 

@@ -29,8 +29,10 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let outputs = try output.map { try OutputFiles(path: $0 + "-plain.png", count: 1) }
         let privateOutputs = try output.map { try OutputFiles(path: $0 + "-private.png", count: 1) }
-        let configuration = sampling.configuration()
-        let pipeline = try StableDiffusionPipeline(folder: DiffusersModelFolder(url: DefaultModel.resolve(sampling.model)), loadingVAEEncoder: false)
+        let folder = try DiffusersModelFolder(url: DefaultModel.resolve(sampling.model))
+        let configuration = sampling.configuration(defaults: folder.generationDefaults)
+        let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: false)
+        printError(SamplingOptions.summary(configuration))
         printError("plaintext run…")
         let start = Date()
         let plain = try pipeline.generate(configuration)

@@ -61,7 +61,10 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let outputs = try OutputFiles(path: output, count: batchSize)
-        var configuration = sampling.configuration()
+        let modelURL = try DefaultModel.resolve(sampling.model)
+        printError("loading \(modelURL.path)…")
+        let folder = try DiffusersModelFolder(url: modelURL)
+        var configuration = sampling.configuration(defaults: folder.generationDefaults)
         configuration.ddimEta = eta
         configuration.width = width
         configuration.height = height
@@ -71,12 +74,10 @@ struct GenerateCommand: ParsableCommand {
             configuration.initImage = .init(image: start, strength: strength ?? 0.8)
         }
 
-        let modelURL = try DefaultModel.resolve(sampling.model)
-        printError("loading \(modelURL.path)…")
-        let folder = try DiffusersModelFolder(url: modelURL)
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: image != nil)
         var bar = ProgressBar()
         var update = try privacy.makeUpdate()
+        printError(SamplingOptions.summary(configuration))
         let result = try pipeline.generate(configuration, latentUpdate: &update) { event in
             switch event {
             case let .promptTruncated(truncation):

@@ -12,11 +12,11 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "The text to steer away from.")
     var negativePrompt: String = ""
 
-    @Option(help: "Denoising steps.")
-    var steps: Int = 50
+    @Option(help: "Denoising steps (default: the model's generation_defaults.json, else 50).")
+    var steps: Int?
 
-    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off.")
-    var guidance: Double = 7.5
+    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
+    var guidance: Double?
 
     @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
     var sampler: GenerationConfiguration.Sampler = .plms
@@ -24,18 +24,29 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Seed of the torch-compatible noise generator.")
     var seed: UInt64 = 0
 
+    /// Steps and guidance when neither the command line nor the model folder sets them: SD v1.x's
+    /// customary values.
+    static let fallback = GenerationDefaults(guidanceScale: 7.5, stepCount: 50)
+
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-        guard guidance.isFinite else { throw ValidationError("--guidance must be a number") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let guidance, !guidance.isFinite { throw ValidationError("--guidance must be a number") }
     }
 
-    /// The generation these options describe (the caller adds size, batch and image-to-image).
-    func configuration() -> GenerationConfiguration {
+    /// The generation these options describe, with steps and guidance taken from the command
+    /// line, else from the model's `defaults`, else from `fallback` (the caller adds size, batch
+    /// and image-to-image).
+    func configuration(defaults: GenerationDefaults) -> GenerationConfiguration {
         var configuration = GenerationConfiguration(prompt: prompt, negativePrompt: negativePrompt)
-        configuration.stepCount = steps
-        configuration.guidanceScale = guidance
+        configuration.stepCount = steps ?? defaults.stepCount ?? Self.fallback.stepCount!
+        configuration.guidanceScale = guidance ?? defaults.guidanceScale ?? Self.fallback.guidanceScale!
         configuration.sampler = sampler
         configuration.seed = seed
         return configuration
+    }
+
+    /// One line for stderr: the settings a run uses, so that defaults taken from the model are visible.
+    static func summary(_ configuration: GenerationConfiguration) -> String {
+        "\(configuration.sampler.rawValue), \(configuration.stepCount) steps, guidance \(configuration.guidanceScale), seed \(configuration.seed)"
     }
 }
