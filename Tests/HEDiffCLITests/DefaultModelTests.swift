@@ -2,8 +2,9 @@ import Foundation
 import StableDiffusion
 import XCTest
 
-/// The embedded tiny-shapes model: a short private generation must draw the colours it is asked
-/// for (the classifier of tools/train-tiny/evaluate.py, reduced to colours).
+/// The embedded tiny-shapes model: a private generation with the default settings must draw the
+/// colours and the position it is asked for (the classifier of tools/train-tiny/evaluate.py,
+/// reduced to colours and position).
 final class DefaultModelTests: XCTestCase {
     /// The dataset's palette (tools/train-tiny/dataset.py).
     static let palette: [String: (Double, Double, Double)] = [
@@ -21,14 +22,21 @@ final class DefaultModelTests: XCTestCase {
         }!.key
     }
 
+    /// The dataset's position anchors in pixels of a 64x64 image (tools/train-tiny/dataset.py).
+    static let anchors: [String: (x: Double, y: Double)] = [
+        "left": (18, 32), "right": (46, 32), "top": (32, 18), "bottom": (32, 46), "centre": (32, 32),
+    ]
+
     /// Background: the most frequent palette colour on the border; shape: the most frequent other
-    /// palette colour inside.
-    static func dominantColours(rgb pixels: [UInt8], width: Int, height: Int) -> (shape: String, background: String) {
+    /// palette colour inside; position: the anchor nearest to the centroid of the shape's pixels.
+    static func classify(rgb pixels: [UInt8], width: Int, height: Int) -> (shape: String, background: String, position: String) {
         var border: [String: Int] = [:], inside: [String: Int] = [:]
+        var labels: [String] = []
         for y in 0..<height {
             for x in 0..<width {
                 let i = (y * width + x) * 3
                 let colour = nearestColour(pixels[i], pixels[i + 1], pixels[i + 2])
+                labels.append(colour)
                 if x < 2 || y < 2 || x >= width - 2 || y >= height - 2 {
                     border[colour, default: 0] += 1
                 } else {
@@ -39,21 +47,33 @@ final class DefaultModelTests: XCTestCase {
         let background = border.max { $0.value < $1.value }!.key
         inside[background] = nil
         let shape = inside.max { $0.value < $1.value }?.key ?? background
-        return (shape, background)
+        var (sumX, sumY, count) = (0.0, 0.0, 0.0)
+        for (i, label) in labels.enumerated() where label == shape {
+            sumX += Double(i % width) + 0.5
+            sumY += Double(i / width) + 0.5
+            count += 1
+        }
+        let (cx, cy) = (sumX / count * 64 / Double(width), sumY / count * 64 / Double(height))
+        let position = anchors.min { lhs, rhs in
+            hypot(lhs.value.x - cx, lhs.value.y - cy) < hypot(rhs.value.x - cx, rhs.value.y - cy)
+        }!.key
+        return (shape, background, position)
     }
 
-    func testPrivateGenerationDrawsThePromptedColours() throws {
+    func testPrivateGenerationDrawsThePromptedColoursAndPosition() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("hediff-default-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: output) }
-        // No --model: the embedded default; --privacy sparse is the default.
-        let result = try HEDiffProcess.run(["generate", "--prompt", "a large red circle in the centre, blue background",
-                                            "--steps", "20", "--seed", "0", "--output", output.path])
+        // No --model: the embedded default, with its generation_defaults.json; --privacy sparse is
+        // the default. (Red circle on the left is one of the triples held out of training.)
+        let result = try HEDiffProcess.run(["generate", "--prompt", "a large red circle on the left, blue background",
+                                            "--seed", "0", "--output", output.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("encrypted"), "ran with the encrypted update")
         let image = try PNG.read(from: output)
         XCTAssertEqual(image.channelCount, 3)
-        let colours = Self.dominantColours(rgb: image.pixels, width: image.width, height: image.height)
-        XCTAssertEqual(colours.background, "blue")
-        XCTAssertEqual(colours.shape, "red")
+        let found = Self.classify(rgb: image.pixels, width: image.width, height: image.height)
+        XCTAssertEqual(found.background, "blue")
+        XCTAssertEqual(found.shape, "red")
+        XCTAssertEqual(found.position, "left")
     }
 }

@@ -234,8 +234,9 @@ def finetune_decoder(args, vae, log):
             # Latent noise augmentation: the decoder learns to render a slightly-off latent
             # (a denoiser's residual error, amplified by classifier-free guidance) as the clean
             # image instead of as speckle.
-            level = args.decoder_latent_noise * torch.rand(z.shape[0], 1, 1, 1, generator=generator)
-            z = z + level * torch.randn(z.shape, generator=generator) / vae.config.scaling_factor
+            if args.decoder_latent_noise > 0:
+                level = args.decoder_latent_noise * torch.rand(z.shape[0], 1, 1, 1, generator=generator)
+                z = z + level * torch.randn(z.shape, generator=generator) / vae.config.scaling_factor
         recon = vae.decode(z).sample
         l1 = (recon - x).abs().mean()
         mse = F.mse_loss(recon, x)
@@ -537,7 +538,7 @@ def parse_args():
     parser.add_argument("--decoder-steps", type=int, default=1200)
     parser.add_argument("--decoder-lr", type=float, default=1e-3)
     parser.add_argument("--decoder-latent-noise", type=float, default=0.0, help="largest latent noise (x latent std) the decoder is trained to ignore")
-    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--steps", type=int, default=16000)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--unet-channels", type=int, nargs="+", default=[32, 64, 64], help="channels per UNet level")
@@ -551,7 +552,7 @@ def parse_args():
     parser.add_argument("--checkpoint-every", type=int, default=100)
     parser.add_argument("--pool-size", type=int, default=32768, help="images encoded once for stage 2")
     parser.add_argument("--time-budget", type=float, default=0.0, help="minutes for the whole run (0: none); stage 2 stops when it is spent")
-    parser.add_argument("--default-guidance", type=float, default=3.0, help="guidance scale written to generation_defaults.json")
+    parser.add_argument("--default-guidance", type=float, default=2.0, help="guidance scale written to generation_defaults.json")
     parser.add_argument("--default-steps", type=int, default=25, help="step count written to generation_defaults.json")
     parser.add_argument("--export-only", action="store_true", help="export the EMA weights of the latest checkpoints without training")
     parser.add_argument("--bench", action="store_true", help="time a few steps of each stage and exit")

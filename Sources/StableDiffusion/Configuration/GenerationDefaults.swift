@@ -4,12 +4,12 @@ import Foundation
 /// `generation_defaults.json`:
 ///
 /// ```json
-/// {"guidance_scale": 3.0, "num_inference_steps": 25}
+/// {"guidance_scale": 2.0, "num_inference_steps": 25}
 /// ```
 ///
 /// The keys are the diffusers pipeline's argument names. A small model can need a guidance
 /// scale other than SD v1.x's customary 7.5 (the embedded tiny-shapes model draws the wrong
-/// colours above about 5), so a front end takes its defaults from here and falls back to its
+/// colours above about 2.5), so a front end takes its defaults from here and falls back to its
 /// own where the folder says nothing. diffusers ignores the file.
 public struct GenerationDefaults: Sendable, Equatable, Decodable {
     /// The file's name inside a model folder.
