@@ -216,11 +216,14 @@ class ShapesStream:
     def scenes(self, n):
         return [random_scene(self.rng, self.triples) for _ in range(n)]
 
+    def images(self, scenes):
+        """The scenes rendered with this stream's jitter, as float32 (n, 3, 64, 64) in [-1, 1]."""
+        images = np.stack([render(s, self.rng) for s in scenes])
+        return images.astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0
+
     def batch(self, n):
         scenes = self.scenes(n)
-        images = np.stack([render(s, self.rng) for s in scenes])
-        images = images.astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0
-        return images, [s.caption for s in scenes]
+        return self.images(scenes), [s.caption for s in scenes]
 
 
 if __name__ == "__main__":

@@ -272,9 +272,7 @@ def latent_pool(args, vae):
     with torch.no_grad():
         for _ in range(0, args.pool_size, 64):
             batch_scenes = stream.scenes(64)
-            images = np.stack([dataset.render(s, stream.rng) for s in batch_scenes])
-            images = images.astype(np.float32).transpose(0, 3, 1, 2) / 127.5 - 1.0
-            posterior = vae.encode(torch.from_numpy(images)).latent_dist
+            posterior = vae.encode(torch.from_numpy(stream.images(batch_scenes))).latent_dist
             means.append(posterior.mean)
             stds.append(posterior.std)
             scenes += batch_scenes
@@ -409,7 +407,22 @@ def train_denoiser(args, vae, log, deadline):
         m.train()
     vae.eval()
     scaling = vae.config.scaling_factor
-    started, window, first_step = time.time(), [], step
+
+    def checkpoint():
+        save_checkpoint(
+            path,
+            text_encoder=text_encoder.state_dict(),
+            unet=unet.state_dict(),
+            optimizer=optimizer.state_dict(),
+            ema=ema.state_dict(),
+            probe=probe.state_dict(),
+            probe_optimizer=probe_optimizer.state_dict(),
+            generator=generator.get_state(),
+            step=step,
+        )
+        return step
+
+    started, window, saved_step = time.time(), [], step
     while step < args.steps and time.time() < deadline:
         for group in optimizer.param_groups:
             group["lr"] = cosine_lr(step, args.steps, args.lr, 200)
@@ -450,29 +463,9 @@ def train_denoiser(args, vae, log, deadline):
             log("unet", step, loss=losses[0], probe=losses[1], lr=optimizer.param_groups[0]["lr"], sec_per_step=elapsed)
             started, window = time.time(), []
         if step % args.checkpoint_every == 0 or step == args.steps:
-            save_checkpoint(
-                path,
-                text_encoder=text_encoder.state_dict(),
-                unet=unet.state_dict(),
-                optimizer=optimizer.state_dict(),
-                ema=ema.state_dict(),
-                probe=probe.state_dict(),
-                probe_optimizer=probe_optimizer.state_dict(),
-                generator=generator.get_state(),
-                step=step,
-            )
-    if step != first_step and step % args.checkpoint_every != 0:
-        save_checkpoint(
-            path,
-            text_encoder=text_encoder.state_dict(),
-            unet=unet.state_dict(),
-            optimizer=optimizer.state_dict(),
-            ema=ema.state_dict(),
-            probe=probe.state_dict(),
-            probe_optimizer=probe_optimizer.state_dict(),
-            generator=generator.get_state(),
-            step=step,
-        )
+            saved_step = checkpoint()
+    if step != saved_step:
+        checkpoint()
     print(f"stage 2 ended at step {step}", flush=True)
     ema.copy_to(modules)
     for m in modules:
