@@ -26,7 +26,8 @@ struct SamplingOptions: ParsableArguments {
 
     /// Steps and guidance when neither the command line nor the model folder sets them: SD v1.x's
     /// customary values.
-    static let fallback = GenerationDefaults(guidanceScale: 7.5, stepCount: 50)
+    static let fallbackStepCount = 50
+    static let fallbackGuidanceScale = 7.5
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
@@ -34,12 +35,12 @@ struct SamplingOptions: ParsableArguments {
     }
 
     /// The generation these options describe, with steps and guidance taken from the command
-    /// line, else from the model's `defaults`, else from `fallback` (the caller adds size, batch
+    /// line, else from the model's `defaults`, else from the fallbacks (the caller adds size, batch
     /// and image-to-image).
     func configuration(defaults: GenerationDefaults) -> GenerationConfiguration {
         var configuration = GenerationConfiguration(prompt: prompt, negativePrompt: negativePrompt)
-        configuration.stepCount = steps ?? defaults.stepCount ?? Self.fallback.stepCount!
-        configuration.guidanceScale = guidance ?? defaults.guidanceScale ?? Self.fallback.guidanceScale!
+        configuration.stepCount = steps ?? defaults.stepCount ?? Self.fallbackStepCount
+        configuration.guidanceScale = guidance ?? defaults.guidanceScale ?? Self.fallbackGuidanceScale
         configuration.sampler = sampler
         configuration.seed = seed
         return configuration
