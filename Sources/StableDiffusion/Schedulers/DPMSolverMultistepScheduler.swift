@@ -50,10 +50,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
             throw SchedulerError.unsupportedConfiguration(
                 key: "solver_type", value: configuration.solverType, hint: "use midpoint or heun")
         }
-        guard !configuration.useKarrasSigmas else {
-            throw SchedulerError.unsupportedConfiguration(
-                key: "use_karras_sigmas", value: "true", hint: "Karras σ spacing is not implemented; set it to false")
-        }
+        try configuration.checkLinearSigmaSpacing()
         let schedule = try NoiseSchedule(configuration)
         let trainCount = configuration.trainTimestepCount
         try TimestepGrid.checkStepCount(stepCount, trainCount: trainCount)

@@ -22,10 +22,7 @@ public struct EulerDiscreteScheduler: Scheduler {
             throw SchedulerError.unsupportedConfiguration(
                 key: "interpolation_type", value: configuration.interpolationType, hint: "use linear")
         }
-        guard !configuration.useKarrasSigmas else {
-            throw SchedulerError.unsupportedConfiguration(
-                key: "use_karras_sigmas", value: "true", hint: "Karras σ spacing is not implemented; set it to false")
-        }
+        try configuration.checkLinearSigmaSpacing()
         let schedule = try NoiseSchedule(configuration)
         let trainCount = configuration.trainTimestepCount
         try TimestepGrid.checkStepCount(stepCount, trainCount: trainCount)

@@ -127,3 +127,13 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
         eulerAtFinal = try value(.eulerAtFinal, eulerAtFinal)
     }
 }
+
+extension SchedulerConfiguration {
+    /// Refuses `use_karras_sigmas`, which the σ-based samplers (Euler, DPM-Solver++) do not implement.
+    func checkLinearSigmaSpacing() throws {
+        guard !useKarrasSigmas else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "use_karras_sigmas", value: "true", hint: "Karras σ spacing is not implemented; set it to false")
+        }
+    }
+}

@@ -49,6 +49,20 @@ final class SchedulerFixtureTests: XCTestCase {
         XCTAssertThrowsError(try scheduler.step(modelOutput: latent))
     }
 
+    /// Karras σ spacing is not implemented: the σ-based samplers refuse it, naming the key.
+    func testSigmaSamplersRefuseKarrasSpacing() throws {
+        var configuration = SchedulerConfiguration()
+        configuration.useKarrasSigmas = true
+        for make in [
+            { try EulerDiscreteScheduler(configuration: $0, stepCount: 10) as any Scheduler },
+            { try DPMSolverMultistepScheduler(configuration: $0, stepCount: 10) as any Scheduler },
+        ] as [(SchedulerConfiguration) throws -> any Scheduler] {
+            XCTAssertThrowsError(try make(configuration)) { error in
+                XCTAssertTrue("\(error)".contains("use_karras_sigmas"), "\(error)")
+            }
+        }
+    }
+
     func testPLMSMatchesDiffusers() throws {
         try run("pndm_plms") { try PNDMScheduler(configuration: $0, stepCount: $1) }
     }
