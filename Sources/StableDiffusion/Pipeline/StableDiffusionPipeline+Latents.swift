@@ -57,9 +57,9 @@ extension StableDiffusionPipeline {
     /// Text-to-image: `randn(shape) · init_noise_sigma`. Image-to-image: the start image's VAE
     /// latent sample times the scaling factor, repeated over the batch, forward-diffused with one
     /// `randn(shape)` to the first of the last `⌊steps · strength⌋` steps.
-    func initialLatents(
+    func initialLatents<Generator: NoiseGenerator>(
         _ configuration: GenerationConfiguration, size: ImageSize, scheduler: inout any Scheduler,
-        generator: inout TorchRandomGenerator
+        generator: inout Generator
     ) throws -> Tensor {
         let factor = vae.downsamplingFactor
         let shape = [configuration.imageCount, unet.config.inChannels, size.height / factor, size.width / factor]

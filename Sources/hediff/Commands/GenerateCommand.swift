@@ -10,8 +10,10 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate images with Stable Diffusion v1.x; every denoising update runs encrypted (--privacy).",
         discussion: """
-            Privacy: the update x' = a*x + term runs on CKKS ciphertexts held by an evaluator without the key; \
-            the noise predictor (U-Net) still sees the plaintext latent, as in the paper (docs/THREAT-MODEL.md).
+            Privacy: the update x' = a*x + term runs on CKKS ciphertexts held by an evaluator without the key \
+            (--privacy packed by default, noise from the key holder's CSPRNG unless --seed is given); the noise \
+            predictor (U-Net) still sees the plaintext latent, as in the paper (docs/THREAT-MODEL.md; \
+            hediff audit measures what the evaluator can rebuild).
             Without --model, the embedded tiny-shapes model is used. \
             With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
             its size is the output size. With --batch-size N > 1, OUT.png becomes OUT-1.png ... OUT-N.png. \
@@ -45,7 +47,11 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Privacy")
     var privacy: PrivacyOptions
 
+    @Option(help: "Write every message exchanged with the evaluator, exactly as sent, into this new folder (step-0001-request.bin, step-0001-reply.bin, …).")
+    var transcript: String?
+
     func validate() throws {
+        if transcript != nil, !privacy.privacy.isPrivate { throw ValidationError("--transcript needs a private mode (--privacy off exchanges nothing)") }
         guard (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1]") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         for (name, value) in [("width", width), ("height", height)] {
@@ -61,6 +67,8 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let outputs = try OutputFiles(path: output, count: batchSize)
+        try privacy.checkOutputs()
+        let transcriptFolder = try transcript.map(TranscriptFolder.init(path:))
         let modelURL = try DefaultModel.resolve(sampling.model)
         printError("loading \(modelURL.path)…")
         let folder = try DiffusersModelFolder(url: modelURL)
@@ -77,8 +85,9 @@ struct GenerateCommand: ParsableCommand {
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: image != nil)
         var bar = ProgressBar()
         var update = try privacy.makeUpdate()
-        printError(SamplingOptions.summary(configuration))
-        let result = try pipeline.generate(configuration, latentUpdate: &update) { event in
+        var noise = privacy.makeNoise(seed: sampling.seed)
+        printError(SamplingOptions.summary(configuration, noise: noise.origin))
+        let result = try pipeline.generate(configuration, latentUpdate: &update, noise: &noise) { event in
             switch event {
             case let .promptTruncated(truncation):
                 bar.finishLine()
@@ -90,7 +99,8 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         bar.finishLine()
-        try privacy.finish(update.runReport)
+        try privacy.finish(update.runReport(noise: noise.origin))
+        try transcriptFolder?.write(update.session.transcript)
         try outputs.write(result.images)
         for url in outputs.urls { print(url.path) }
     }
@@ -130,7 +140,8 @@ struct OutputFiles {
         }
     }
 
-    private static func checkWritable(_ url: URL) throws {
+    /// Fails unless `url` can be written: not a directory, in an existing writable folder.
+    static func checkWritable(_ url: URL) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw OutputPathError(path: url.path, reason: "it is a directory")
@@ -142,6 +153,29 @@ struct OutputFiles {
         guard access(folder, W_OK) == 0 else {
             throw OutputPathError(path: url.path, reason: "the folder \(folder) is not writable")
         }
+    }
+}
+
+/// The folder a transcript goes to: checked before the run (new, or empty), written after it.
+struct TranscriptFolder {
+    let url: URL
+
+    init(path: String) throws {
+        url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw OutputPathError(path: path, reason: "it is not a folder") }
+            guard (try FileManager.default.contentsOfDirectory(atPath: url.path)).isEmpty else {
+                throw OutputPathError(path: path, reason: "the folder is not empty")
+            }
+            guard access(url.path, W_OK) == 0 else { throw OutputPathError(path: path, reason: "the folder is not writable") }
+        } else {
+            try OutputFiles.checkWritable(url)
+        }
+    }
+
+    func write(_ transcript: Transcript) throws {
+        try transcript.write(to: url)
     }
 }
 
