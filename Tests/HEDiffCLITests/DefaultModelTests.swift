@@ -63,8 +63,9 @@ final class DefaultModelTests: XCTestCase {
     func testPrivateGenerationDrawsThePromptedColoursAndPosition() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("hediff-default-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: output) }
-        // No --model: the embedded default, with its generation_defaults.json; --privacy sparse is
-        // the default. (Red circle on the left is one of the triples held out of training.)
+        // No --model: the embedded default, with its generation_defaults.json, in the default
+        // private mode (packed); a fixed seed keeps the check deterministic. (Red circle on the
+        // left is one of the triples held out of training.)
         let result = try HEDiffProcess.run(["generate", "--prompt", "a large red circle on the left, blue background",
                                             "--seed", "0", "--output", output.path])
         XCTAssertEqual(result.status, 0, result.stderr)
