@@ -62,7 +62,8 @@ def step(reps):
           f"{tenseal['values']} values {tenseal['total_s']*1e3:.2f} ms = **{reference_step*1e3:.2f} ms** per step\n")
     print("| mode | he-params | select | encrypt | evaluate | decrypt+merge | total | encrypted | ratio to reference step |")
     print("|---|---|---|---|---|---|---|---|---|")
-    rows = [("sparse", "tailored", []), ("sparse", "reference", []), ("packed", "tailored", []), ("packed", "reference", []),
+    rows = [("packed", "tailored", []), ("packed", "reference", []), ("sparse", "tailored", []), ("sparse", "reference", []),
+            ("paper", "tailored", []), ("paper", "reference", []),
             ("elementwise", "reference", ["--baseline-sample", "256"]), ("elementwise", "tailored", ["--baseline-sample", "256"])]
     results = {}
     for mode, params, extra in rows:
