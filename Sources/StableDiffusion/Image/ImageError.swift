@@ -4,6 +4,8 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     case invalidDimensions(width: Int, height: Int, channelCount: Int, pixelCount: Int)
     /// A tensor that is not an `[N, 3, H, W]` (or `[3, H, W]`) image batch.
     case invalidTensorShape([Int])
+    /// A decoded image tensor holds `count` NaN values (of `total`): there is no pixel to make of them.
+    case notANumber(count: Int, total: Int)
     /// The bytes do not start with the PNG signature.
     case notPNG
     /// The file ends inside a chunk, the zlib stream or the image data.
@@ -27,6 +29,9 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
                 + "and channels 3 (RGB) or 4 (RGBA)"
         case let .invalidTensorShape(shape):
             return "cannot convert a tensor of shape \(shape) to images: expected [N, 3, H, W] or [3, H, W]"
+        case let .notANumber(count, total):
+            return "the decoded image has \(count) NaN values of \(total); the model's weights or its latents "
+                + "are not finite numbers, so no image was made"
         case .notPNG:
             return "not a PNG file (the 8-byte PNG signature is missing)"
         case let .truncated(what):
