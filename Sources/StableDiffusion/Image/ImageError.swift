@@ -15,7 +15,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     /// A valid PNG that uses a feature this reader does not implement.
     case unsupported(String)
     /// The image is larger than the reader accepts.
-    case tooLarge(width: Int, height: Int)
+    case tooLarge(width: Int, height: Int, maximumPixelCount: Int)
     /// The file could not be read.
     case readFailed(path: String, reason: String)
     /// The file could not be written; nothing was left at the destination.
@@ -40,8 +40,8 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
             return "PNG is corrupt: \(what)"
         case let .unsupported(what):
             return "PNG uses an unsupported feature: \(what); re-save it as a non-interlaced 8-bit RGB or RGBA PNG"
-        case let .tooLarge(width, height):
-            return "PNG of \(width)x\(height) pixels is too large (at most \(PNG.maximumPixelCount) pixels)"
+        case let .tooLarge(width, height, limit):
+            return "PNG of \(width)x\(height) pixels is too large (at most \(limit) pixels)"
         case let .readFailed(path, reason):
             return "cannot read \(path): \(reason)"
         case let .writeFailed(path, reason):
