@@ -21,22 +21,22 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Generation")
     var sampling: SamplingOptions
 
-    @Option(help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
+    @Option(parsing: .unconditional, help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
     var eta: Double = 0
 
-    @Option(help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
     var width: Int?
 
-    @Option(help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(help: "Images to generate.")
+    @Option(parsing: .unconditional, help: "Images to generate.")
     var batchSize: Int = 1
 
     @Option(help: "A PNG to start from (image-to-image).")
     var image: String?
 
-    @Option(help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
+    @Option(parsing: .unconditional, help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
     var strength: Double?
 
     @Option(help: "Where to write the PNG.")

@@ -12,16 +12,16 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "The text to steer away from.")
     var negativePrompt: String = ""
 
-    @Option(help: "Denoising steps (default: the model's generation_defaults.json, else 50).")
+    @Option(parsing: .unconditional, help: "Denoising steps (default: the model's generation_defaults.json, else 50).")
     var steps: Int?
 
-    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
     var guidance: Double?
 
     @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
     var sampler: GenerationConfiguration.Sampler = .plms
 
-    @Option(help: "Seed of the torch-compatible noise generator.")
+    @Option(parsing: .unconditional, help: "Seed of the torch-compatible noise generator.")
     var seed: UInt64 = 0
 
     /// Steps and guidance when neither the command line nor the model folder sets them: SD v1.x's
