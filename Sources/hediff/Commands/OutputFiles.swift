@@ -3,11 +3,22 @@ import StableDiffusion
 
 /// The PNG files one run writes, checked before any work so that a bad path fails fast, and
 /// written so that a failure leaves none of them behind.
+///
+/// Each path must be a new file in an existing, writable folder or an existing regular file
+/// (a symbolic link counts as what it names): directories, devices (`/dev/full`, `/dev/null`),
+/// FIFOs and sockets are refused before the run, and again when writing (`FileDestination`).
 struct OutputFiles {
     let urls: [URL]
 
+    /// The most files one run can write: as many images as the pipeline's pixel limit allows at
+    /// the smallest size (8x8).
+    static let maximumCount = GenerationConfiguration.maximumPixelCount / 64
+
     /// `path` itself for one image; `stem-1.ext` … `stem-N.ext` for more.
     init(path: String, count: Int) throws {
+        guard (1...Self.maximumCount).contains(count) else {
+            throw OutputPathError(path: path, reason: "\(count) images requested; a run writes 1 to \(Self.maximumCount)")
+        }
         let url = URL(fileURLWithPath: path)
         if count == 1 {
             urls = [url]
@@ -16,7 +27,19 @@ struct OutputFiles {
             let ext = url.pathExtension.isEmpty ? "png" : url.pathExtension
             urls = (1...count).map { URL(fileURLWithPath: "\(stem.path)-\($0).\(ext)") }
         }
-        for url in urls { try Self.checkWritable(url) }
+        for url in urls { try Self.check(url.path) }
+    }
+
+    /// Refuses an output path that cannot take a new file (for example `--report`'s), so that
+    /// the problem is reported before the model loads instead of after the run.
+    ///
+    /// - Throws: `OutputPathError` naming the path and what is wrong with it.
+    static func check(_ path: String) throws {
+        do {
+            _ = try FileDestination.resolve(URL(fileURLWithPath: path))
+        } catch let ImageError.writeFailed(_, reason) {
+            throw OutputPathError(path: path, reason: reason)
+        }
     }
 
     /// Writes each image atomically; if one fails, removes those already written and rethrows.
@@ -30,20 +53,6 @@ struct OutputFiles {
         } catch {
             for url in written { try? FileManager.default.removeItem(at: url) }
             throw error
-        }
-    }
-
-    private static func checkWritable(_ url: URL) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw OutputPathError(path: url.path, reason: "it is a directory")
-        }
-        let folder = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw OutputPathError(path: url.path, reason: "the folder \(folder) does not exist")
-        }
-        guard access(folder, W_OK) == 0 else {
-            throw OutputPathError(path: url.path, reason: "the folder \(folder) is not writable")
         }
     }
 }
