@@ -45,14 +45,14 @@ let package = Package(
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "CKKS", "StableDiffusion", "HEDiffusion", "Tensor",
+                "CKKS", "StableDiffusion", "HEDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
+        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "StableDiffusion"]),
     ]
