@@ -6,20 +6,10 @@
 //   hediff ─► HEDiffusion ─► CKKS ─► RingArithmetic ─► ModularArithmetic
 //                  │                       └─► swift-crypto (CSPRNG only)
 //                  └───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
-import Foundation
+//
+// No unsafe flags, so that other packages can depend on these libraries by version. This
+// package's own builds add AVX2/BMI2 code generation through the Makefile (`make build`).
 import PackageDescription
-
-/// Code generation for x86-64 CPUs with AVX2 and BMI2 (Haswell, 2013, and later; every machine this
-/// project runs on): the NTT's butterflies then vectorize and use mulx, which makes them 2.5x
-/// faster. Set HEDIFF_PORTABLE=1 to build for baseline x86-64 instead.
-let native: [SwiftSetting] = {
-    #if arch(x86_64)
-    if ProcessInfo.processInfo.environment["HEDIFF_PORTABLE"] == nil {
-        return [.unsafeFlags(["-target-cpu", "haswell"])]
-    }
-    #endif
-    return []
-}()
 
 let package = Package(
     name: "HEDiffusion",
@@ -35,36 +25,34 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt.git", exact: "6.0.1"),
     ],
     targets: [
-        .target(name: "ModularArithmetic", swiftSettings: native),
+        .target(name: "ModularArithmetic"),
         .target(
             name: "RingArithmetic",
             dependencies: [
                 "ModularArithmetic",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
-            swiftSettings: native),
+            ]),
         .target(
             name: "CKKS",
-            dependencies: ["RingArithmetic", "ModularArithmetic", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: native),
+            dependencies: ["RingArithmetic", "ModularArithmetic", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: native),
-        .target(name: "StableDiffusion", dependencies: ["Tensor"], swiftSettings: native),
-        .target(name: "HEDiffusion", dependencies: ["CKKS", "RingArithmetic", "StableDiffusion", "Tensor"], swiftSettings: native),
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "StableDiffusion", dependencies: ["Tensor"]),
+        .target(name: "HEDiffusion", dependencies: ["CKKS", "RingArithmetic", "StableDiffusion", "Tensor"]),
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "CKKS", "StableDiffusion", "HEDiffusion", "Tensor",
+                "CKKS", "StableDiffusion", "HEDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
+        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "StableDiffusion"]),
     ]

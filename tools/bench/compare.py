@@ -5,7 +5,7 @@
         parameters) against the reference step with TenSEAL (../shared/anchors/tenseal_step_json.py)
         and a numpy port of the reference selection (tools/hediffusion/make_selection_fixtures.py).
 
-Usage (from the repository root, after `swift build -c release`):
+Usage (from the repository root, after `make build`):
   python tools/bench/compare.py [ckks|step|all] [--reps N]
 Needs a venv with: tenseal==0.3.18 seal-python==4.4.0 numpy (see BENCHMARKS.md).
 Prints Markdown tables for BENCHMARKS.md.

@@ -23,22 +23,22 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Generation")
     var sampling: SamplingOptions
 
-    @Option(help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
+    @Option(parsing: .unconditional, help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
     var eta: Double = 0
 
-    @Option(help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
     var width: Int?
 
-    @Option(help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(help: "Images to generate.")
+    @Option(parsing: .unconditional, help: "Images to generate.")
     var batchSize: Int = 1
 
     @Option(help: "A PNG to start from (image-to-image).")
     var image: String?
 
-    @Option(help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
+    @Option(parsing: .unconditional, help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
     var strength: Double?
 
     @Option(help: "Where to write the PNG.")
@@ -107,85 +107,6 @@ struct GenerateCommand: ParsableCommand {
 }
 
 extension GenerationConfiguration.Sampler: ExpressibleByArgument {}
-
-/// The PNG files one run writes, checked before any work so that a bad path fails fast, and
-/// written so that a failure leaves none of them behind.
-struct OutputFiles {
-    let urls: [URL]
-
-    /// `path` itself for one image; `stem-1.ext` … `stem-N.ext` for more.
-    init(path: String, count: Int) throws {
-        let url = URL(fileURLWithPath: path)
-        if count == 1 {
-            urls = [url]
-        } else {
-            let stem = url.deletingPathExtension()
-            let ext = url.pathExtension.isEmpty ? "png" : url.pathExtension
-            urls = (1...count).map { URL(fileURLWithPath: "\(stem.path)-\($0).\(ext)") }
-        }
-        for url in urls { try Self.checkWritable(url) }
-    }
-
-    /// Writes each image atomically; if one fails, removes those already written and rethrows.
-    func write(_ images: [PixelImage]) throws {
-        var written: [URL] = []
-        do {
-            for (image, url) in zip(images, urls) {
-                try PNG.write(image, to: url)
-                written.append(url)
-            }
-        } catch {
-            for url in written { try? FileManager.default.removeItem(at: url) }
-            throw error
-        }
-    }
-
-    /// Fails unless `url` can be written: not a directory, in an existing writable folder.
-    static func checkWritable(_ url: URL) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw OutputPathError(path: url.path, reason: "it is a directory")
-        }
-        let folder = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw OutputPathError(path: url.path, reason: "the folder \(folder) does not exist")
-        }
-        guard access(folder, W_OK) == 0 else {
-            throw OutputPathError(path: url.path, reason: "the folder \(folder) is not writable")
-        }
-    }
-}
-
-/// The folder a transcript goes to: checked before the run (new, or empty), written after it.
-struct TranscriptFolder {
-    let url: URL
-
-    init(path: String) throws {
-        url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw OutputPathError(path: path, reason: "it is not a folder") }
-            guard (try FileManager.default.contentsOfDirectory(atPath: url.path)).isEmpty else {
-                throw OutputPathError(path: path, reason: "the folder is not empty")
-            }
-            guard access(url.path, W_OK) == 0 else { throw OutputPathError(path: path, reason: "the folder is not writable") }
-        } else {
-            try OutputFiles.checkWritable(url)
-        }
-    }
-
-    func write(_ transcript: Transcript) throws {
-        try transcript.write(to: url)
-    }
-}
-
-/// An output path that cannot be written, found before generating.
-struct OutputPathError: Error, CustomStringConvertible {
-    let path: String
-    let reason: String
-
-    var description: String { "cannot write \(path): \(reason)" }
-}
 
 /// A one-line progress bar on stderr: redrawn in place on a terminal, one line per step otherwise.
 struct ProgressBar {

@@ -38,7 +38,7 @@ struct PrivacyOptions: ParsableArguments {
 
     /// Checks, before any work, that the report can be written.
     func checkOutputs() throws {
-        if let report { try OutputFiles.checkWritable(URL(fileURLWithPath: report)) }
+        if let report { try OutputFiles.check(report) }
     }
 
     /// The noise of a run: torch-compatible with `seed` (always in plaintext, where it defaults

@@ -13,16 +13,16 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "The text to steer away from.")
     var negativePrompt: String = ""
 
-    @Option(help: "Denoising steps (default: the model's generation_defaults.json, else 50).")
+    @Option(parsing: .unconditional, help: "Denoising steps (default: the model's generation_defaults.json, else 50).")
     var steps: Int?
 
-    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
     var guidance: Double?
 
     @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
     var sampler: GenerationConfiguration.Sampler = .plms
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Seed of the torch-compatible noise generator (plaintext default: 0).",
         discussion: """
             In a private mode the noise comes from the key holder's cryptographic generator unless a \
