@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
-        .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "StableDiffusion"]),
+        .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "StableDiffusion"]),
     ]
 )

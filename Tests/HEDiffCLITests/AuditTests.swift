@@ -22,6 +22,9 @@ final class AuditTests: XCTestCase {
         let seeded = try audit(["--privacy", "paper", "--seed", "0", "--seed-budget", "16"])
         XCTAssertEqual(seeded["seed_found"] as? Int, 0)
         XCTAssertGreaterThanOrEqual(try attack(seeded, "seed-search")["psnr_db"] as? Double ?? 0, 40)
+        XCTAssertEqual(try attack(seeded, "seed-search")["attributes_matched"] as? Int, 3, "background, colour and position read back")
+        let real = try XCTUnwrap(seeded["real_attributes"] as? [String: String])
+        XCTAssertEqual(real, ["background": "blue", "shape": "red", "position": "left"])
         XCTAssertEqual(seeded["noise"] as? String, "seeded")
 
         let random = try audit(["--privacy", "paper", "--seed-budget", "256"])

@@ -12,9 +12,14 @@ public struct AuditReport: Sendable, Codable, Equatable {
         public var recoveredFraction: Double
         /// What the attack found or why it could not run.
         public var status: String
+        /// The embedded model only: background, shape colour and position read from the
+        /// reconstruction (`ShapesAttributes`), and how many of the three equal the real image's.
+        public var attributes: ShapesAttributes?
+        public var attributesMatched: Int?
 
         enum CodingKeys: String, CodingKey {
-            case name, ssim, status
+            case name, ssim, status, attributes
+            case attributesMatched = "attributes_matched"
             case psnrDB = "psnr_db"
             case recoveredFraction = "recovered_fraction"
         }
@@ -32,6 +37,8 @@ public struct AuditReport: Sendable, Codable, Equatable {
     /// The seed the seed search confirmed, if any.
     public var seedFound: UInt64?
     public var attacks: [Entry]
+    /// The embedded model only: what the real image shows.
+    public var realAttributes: ShapesAttributes?
     /// Reconstructions made without the transcript: a random initial latent through the maps the
     /// evaluator can build ("random-noise"), and the mean of the attacker's own generations
     /// ("prior-mean").
@@ -42,5 +49,6 @@ public struct AuditReport: Sendable, Codable, Equatable {
         case chancePSNRDB = "chance_psnr_db"
         case maxPSNRDB = "max_psnr_db"
         case seedFound = "seed_found"
+        case realAttributes = "real_attributes"
     }
 }

@@ -22,6 +22,8 @@ public struct PrivacyAudit {
     public var seedBudget = 65_536
     /// The attacker's own generations (prior, mask statistics, chance).
     public var calibrationRuns = 8
+    /// Read the embedded tiny-shapes model's attributes from every image (`ShapesAttributes`).
+    public var readsShapesAttributes = false
 
     public init(pipeline: StableDiffusionPipeline, configuration: GenerationConfiguration, mode: PrivacyMode, threshold: Double) throws {
         var publicConfiguration = configuration
@@ -56,7 +58,8 @@ public struct PrivacyAudit {
         let calibration = try AuditCalibration(
             pipeline: pipeline, publicConfiguration: publicConfiguration, runs: calibrationRuns,
             selector: mode.selectsPoints ? selector : nil)
-        let scorer = Scorer(pipeline: pipeline, shape: view.shape, truth: truth)
+        let realAttributes = readsShapesAttributes ? ShapesAttributes(image: truth) : nil
+        let scorer = Scorer(pipeline: pipeline, shape: view.shape, truth: truth, truthAttributes: realAttributes)
 
         var attacks: [Reconstruction] = []
         var seedFound: UInt64?
@@ -74,7 +77,7 @@ public struct PrivacyAudit {
         let best = attacks.compactMap(\.entry.psnrDB).max() ?? chance
         let report = AuditReport(
             mode: mode, noise: noise, chancePSNRDB: chance, maxPSNRDB: best, seedFound: seedFound,
-            attacks: attacks.map(\.entry), baselines: baselines.map(\.entry))
+            attacks: attacks.map(\.entry), realAttributes: realAttributes, baselines: baselines.map(\.entry))
         return Result(report: report, attacks: attacks, baselines: baselines)
     }
 
@@ -211,10 +214,12 @@ public struct PrivacyAudit {
         }
         let scored = try samples.map { try scorer.score("random-noise", $0, recovered: 0, status) }
         let psnrs = scored.compactMap(\.entry.psnrDB), ssims = scored.compactMap(\.entry.ssim)
-        let mean = AuditReport.Entry(
+        var mean = AuditReport.Entry(
             name: "random-noise", psnrDB: psnrs.isEmpty ? nil : psnrs.reduce(0, +) / Double(psnrs.count),
             ssim: ssims.isEmpty ? nil : ssims.reduce(0, +) / Double(ssims.count), recoveredFraction: 0,
-            status: status + " (mean of \(scored.count))")
+            status: status + " (mean of \(scored.count); attributes of the first)")
+        mean.attributes = scored.first?.entry.attributes
+        mean.attributesMatched = scored.first?.entry.attributesMatched
         return [Reconstruction(entry: mean, image: scored.first?.image), prior]
     }
 }
@@ -256,13 +261,20 @@ struct Scorer {
     let pipeline: StableDiffusionPipeline
     let shape: [Int]
     let truth: PixelImage
+    /// The real image's attributes when they are read (the embedded model).
+    let truthAttributes: ShapesAttributes?
 
     func score(_ name: String, _ latent: [Double], recovered: Double, _ status: String) throws -> PrivacyAudit.Reconstruction {
         let clamped = latent.map { Float($0.isFinite ? max(-1e4, min(1e4, $0)) : 0) }
         let image = try pipeline.decode(Tensor(shape: shape, scalars: clamped))[0]
-        let entry = AuditReport.Entry(
+        var entry = AuditReport.Entry(
             name: name, psnrDB: min(try ImageComparison.psnr(image, truth), AuditReport.identicalPSNRDB), ssim: try ImageComparison.ssim(image, truth),
             recoveredFraction: recovered, status: status)
+        if let truthAttributes, let read = ShapesAttributes(image: image) {
+            entry.attributes = read
+            entry.attributesMatched = [read.background == truthAttributes.background, read.shape == truthAttributes.shape,
+                                       read.position == truthAttributes.position].filter { $0 }.count
+        }
         return PrivacyAudit.Reconstruction(entry: entry, image: image)
     }
 

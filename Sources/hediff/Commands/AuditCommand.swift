@@ -43,7 +43,8 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let gridOutput = try grid.map { try OutputFiles(path: $0, count: 1) }
         try privacy.checkOutputs()
-        let folder = try DiffusersModelFolder(url: DefaultModel.resolve(sampling.model))
+        let modelURL = try DefaultModel.resolve(sampling.model)
+        let folder = try DiffusersModelFolder(url: modelURL)
         let configuration = sampling.configuration(defaults: folder.generationDefaults)
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: false)
         var update = try privacy.makeUpdate()
@@ -59,6 +60,7 @@ struct AuditCommand: ParsableCommand {
         var audit = try PrivacyAudit(pipeline: pipeline, configuration: configuration, mode: privacy.privacy, threshold: privacy.threshold)
         audit.seedBudget = seedBudget
         audit.calibrationRuns = calibrationRuns
+        audit.readsShapesAttributes = modelURL.standardizedFileURL.lastPathComponent == DefaultModel.name
         let outcome = try audit.run(view: view, noise: noise.origin, truth: result.images[0])
         try gridOutput?.write([try outcome.grid(truth: result.images[0])])
         if json {
@@ -73,13 +75,17 @@ struct AuditCommand: ParsableCommand {
 
     /// The report as a table, one row per reconstruction.
     static func table(_ report: AuditReport) -> String {
-        var lines = ["audit — privacy \(report.mode.rawValue), noise \(report.noise.rawValue)",
-                     "reconstruction     PSNR dB   SSIM   recovered  status"]
+        var lines = ["audit — privacy \(report.mode.rawValue), noise \(report.noise.rawValue)"]
+        if let real = report.realAttributes {
+            lines.append("real image: \(real.shape) shape, \(real.background) background, \(real.position)")
+        }
+        lines.append("reconstruction     PSNR dB   SSIM   recovered  attributes  status")
         for entry in report.attacks + report.baselines {
             let psnr = entry.psnrDB.map { String(format: "%7.2f", $0) } ?? "      –"
             let ssim = entry.ssim.map { String(format: "%6.3f", $0) } ?? "     –"
+            let attributes = entry.attributesMatched.map { "\($0)/3 match" } ?? "         –"
             lines.append(entry.name.padding(toLength: 17, withPad: " ", startingAt: 0)
-                + " \(psnr)  \(ssim)  " + String(format: "%8.1f%%", entry.recoveredFraction * 100) + "  \(entry.status)")
+                + " \(psnr)  \(ssim)  " + String(format: "%8.1f%%", entry.recoveredFraction * 100) + "  \(attributes)  \(entry.status)")
         }
         lines.append(String(format: "chance %.2f dB; best attack %.2f dB (%+.2f dB)", report.chancePSNRDB, report.maxPSNRDB,
                             report.maxPSNRDB - report.chancePSNRDB))
