@@ -18,7 +18,8 @@ public enum HEDiffusionError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .shapeMismatch(let expected, let found): return "shape mismatch: expected \(expected), found \(found)"
-        case .unsupportedShape(let shape): return "unsupported latent shape \(shape): expected [C, H, W] or [B, C, H, W]"
+        case .unsupportedShape(let shape):
+            return "unsupported latent shape \(shape): the selection needs [C, H, W] or [B, C, H, W] with H and W at least \(HILLCostMap.minimumExtent)"
         case .invalidThreshold(let t): return "selection threshold \(t) must be between 0 and 1"
         case .malformedMessage(let why): return "malformed message: \(why)"
         case .encryption(let error): return "encryption: \(error.description)"

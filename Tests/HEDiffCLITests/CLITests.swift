@@ -106,6 +106,7 @@ final class CLITests: XCTestCase {
             ["generate", "--model", Self.tinyModel, "--prompt", "x", "--transcript", NSTemporaryDirectory(), "--output", output],
             ["generate", "--model", Self.tinyModel, "--prompt", "x", "--report", "/nonexistent/dir/r.json", "--output", output],
             ["audit", "--model", Self.tinyModel, "--prompt", "x", "--privacy", "off"],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--privacy", "sparse", "--width", "8", "--height", "8", "--output", output],
             ["bench", "step", "--privacy", "off"],
             ["ckks", "bench", "--operations", "nonsense"],
         ]

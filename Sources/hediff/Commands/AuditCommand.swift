@@ -45,6 +45,7 @@ struct AuditCommand: ParsableCommand {
         try privacy.checkOutputs()
         let modelURL = try DefaultModel.resolve(sampling.model)
         let folder = try DiffusersModelFolder(url: modelURL)
+        try privacy.checkLatentSize(width: nil, height: nil, folder: folder)
         let configuration = sampling.configuration(defaults: folder.generationDefaults)
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: false)
         var update = try privacy.makeUpdate()

@@ -63,6 +63,7 @@ struct GenerateCommand: ParsableCommand {
             guard image != nil else { throw ValidationError("--strength needs --image") }
             guard strength > 0, strength <= 1 else { throw ValidationError("--strength must be in (0, 1]") }
         }
+        try GenerationLimits.check(width: width, height: height, batchSize: batchSize)
     }
 
     func run() throws {
@@ -72,13 +73,14 @@ struct GenerateCommand: ParsableCommand {
         let modelURL = try DefaultModel.resolve(sampling.model)
         printError("loading \(modelURL.path)…")
         let folder = try DiffusersModelFolder(url: modelURL)
+        try privacy.checkLatentSize(width: width, height: height, folder: folder)
         var configuration = sampling.configuration(defaults: folder.generationDefaults)
         configuration.ddimEta = eta
         configuration.width = width
         configuration.height = height
         configuration.batchSize = batchSize
         if let image {
-            let start = try PNG.read(from: URL(fileURLWithPath: image))
+            let start = try PNG.read(from: URL(fileURLWithPath: image), maximumPixelCount: GenerationConfiguration.maximumPixelCount)
             configuration.initImage = .init(image: start, strength: strength ?? 0.8)
         }
 

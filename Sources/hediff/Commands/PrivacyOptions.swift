@@ -41,6 +41,23 @@ struct PrivacyOptions: ParsableArguments {
         if let report { try OutputFiles.check(report) }
     }
 
+    /// Refuses, before the weights load, an image too small for the min-distortion selection
+    /// (`sparse`, `paper`): its latent must be at least `HILLCostMap.minimumExtent` points a side.
+    /// A size taken from `--image` is checked at the first step instead.
+    func checkLatentSize(width: Int?, height: Int?, folder: DiffusersModelFolder) throws {
+        guard privacy.selectsPoints else { return }
+        let factor = folder.vae.downsamplingFactor
+        let native = folder.unet.sampleSize.map { $0 * factor }
+        let minimum = HILLCostMap.minimumExtent * factor
+        for (name, side) in [("width", width ?? native), ("height", height ?? native)] {
+            if let side, side < minimum {
+                throw ValidationErrorMessage(
+                    "--\(name) \(side) is too small for --privacy \(privacy.rawValue): the selection needs latents of at least "
+                        + "\(HILLCostMap.minimumExtent)x\(HILLCostMap.minimumExtent), images of at least \(minimum)x\(minimum) px for this model")
+            }
+        }
+    }
+
     /// The noise of a run: torch-compatible with `seed` (always in plaintext, where it defaults
     /// to 0), else from the key holder's CSPRNG. Prints the warnings this choice calls for.
     func makeNoise(seed: UInt64?) -> GenerationNoise {
@@ -77,7 +94,7 @@ struct PrivacyOptions: ParsableArguments {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let data = try encoder.encode(run)
-            try data.write(to: URL(fileURLWithPath: report), options: .atomic)
+            try FileDestination.write(Array(data), to: URL(fileURLWithPath: report))
         }
     }
 
