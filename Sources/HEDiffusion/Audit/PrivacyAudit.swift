@@ -61,16 +61,13 @@ public struct PrivacyAudit {
         let realAttributes = readsShapesAttributes ? ShapesAttributes(image: truth) : nil
         let scorer = Scorer(pipeline: pipeline, shape: view.shape, truth: truth, truthAttributes: realAttributes)
 
-        var attacks: [Reconstruction] = []
-        var seedFound: UInt64?
-        do {
-            let (result, seed) = try seedSearch(view, dynamics, firstStep, scorer)
-            attacks.append(result)
-            seedFound = seed
-        }
-        attacks.append(try affineInversion(view, dynamics, firstStep, scorer))
-        attacks.append(try termRecurrence(view, dynamics, firstStep, scorer))
-        attacks.append(try maskOnly(view, calibration, scorer))
+        let (seedAttack, seedFound) = try seedSearch(view, dynamics, firstStep, scorer)
+        let attacks = [
+            seedAttack,
+            try affineInversion(view, dynamics, firstStep, scorer),
+            try termRecurrence(view, dynamics, firstStep, scorer),
+            try maskOnly(view, calibration, scorer),
+        ]
 
         let baselines = try self.baselines(dynamics, firstStep, calibration, scorer)
         let chance = baselines.compactMap(\.entry.psnrDB).max() ?? 0

@@ -24,10 +24,10 @@ struct SeedSearch {
     static func evidence(in view: EvaluatorView, selector: MinDistortionSelector) -> Evidence? {
         guard let first = view.steps.first else { return nil }
         let count = view.elementCount
-        if let remainder = first.remainder {
-            var encrypted = Set(first.encryptedIndices)
-            // torch fills ≥ 16 values in blocks of 16 and redraws the last block when the count is
-            // not a multiple of 16: indices below count − 16 are those of any longer prefix.
+        // torch fills ≥ 16 values in blocks of 16 and redraws the last block when the count is not
+        // a multiple of 16: indices below count − 16 are those of any longer prefix.
+        if let remainder = first.remainder, count >= 32 {
+            let encrypted = Set(first.encryptedIndices)
             let usable = count % 16 == 0 ? count : count - 16
             var known: [(Int, Float)] = []
             remainder.withUnsafeBufferPointer { values in
@@ -36,7 +36,6 @@ struct SeedSearch {
                     if known.count == 8 { break }
                 }
             }
-            encrypted.removeAll()
             if known.count == 8 {
                 let prefix = max(16, (known[known.count - 1].0 / 16 + 1) * 16)
                 return .values(known.map { (index: $0.0, value: $0.1) }, prefixCount: min(prefix, count))
