@@ -34,7 +34,7 @@ import json, sys, collections
 rows = [json.loads(l) for l in open(sys.argv[1])]
 groups = collections.OrderedDict()
 for r in rows: groups.setdefault((r["mode"], r["noise"], r["threshold"]), []).append(r)
-names = ["seed-search", "affine-inversion", "term-recurrence", "mask-only"]
+names = ["seed-search", "affine-inversion", "term-recurrence", "mask-only", "mask-matching"]
 print("| mode | noise | threshold | " + " | ".join(names) + " | chance | best − chance |")
 print("|---|---|---|" + "---|" * (len(names) + 2))
 for (mode, noise, t), rs in groups.items():

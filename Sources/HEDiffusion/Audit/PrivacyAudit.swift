@@ -9,8 +9,8 @@ import Tensor
 ///
 /// Attacks: `seed-search` (the torch seed, checked against the transcript), `affine-inversion`
 /// (plaintext values mapped back through the public per-step maps, the rest inpainted),
-/// `term-recurrence` (the initial latent from the first plaintext noise prediction) and
-/// `mask-only` (the selected coordinates, read through the attacker's own generations). Chance is
+/// `term-recurrence` (the initial latent from the first plaintext noise prediction), `mask-only`
+/// and `mask-matching` (the selected coordinates, read through the attacker's own generations). Chance is
 /// the better of two reconstructions made without the transcript.
 public struct PrivacyAudit {
     public let pipeline: StableDiffusionPipeline
@@ -67,6 +67,7 @@ public struct PrivacyAudit {
             try affineInversion(view, dynamics, firstStep, scorer),
             try termRecurrence(view, dynamics, firstStep, scorer),
             try maskOnly(view, calibration, scorer),
+            try maskMatching(view, calibration, scorer),
         ]
 
         let baselines = try self.baselines(dynamics, firstStep, calibration, scorer)
@@ -164,9 +165,7 @@ public struct PrivacyAudit {
     private func maskOnly(_ view: EvaluatorView, _ calibration: AuditCalibration, _ scorer: Scorer) throws -> Reconstruction {
         let name = "mask-only"
         let count = view.elementCount
-        var frequency = [Double](repeating: 0, count: count)
-        for step in view.steps { for i in step.encryptedIndices { frequency[Int(i)] += 1 } }
-        frequency = frequency.map { $0 / Double(max(view.steps.count, 1)) }
+        let frequency = Self.encryptionFrequencies(view)
         let prior = calibration.meanLatent
         let channels = view.shape.count == 4 ? view.shape[1] : view.shape[0]
         let plane = count / max(channels, 1)
@@ -188,6 +187,44 @@ public struct PrivacyAudit {
             ? "class means of the attacker's own generations by how often each point was encrypted"
             : "every point encrypted at every step: the mask carries nothing (this is the prior mean)"
         return try scorer.score(name, final, recovered: 0, status)
+    }
+
+    /// The attacker's generation whose encryption frequencies correlate best with the observed
+    /// ones, as a whole: where the mask traces a layout (the selection leaves low-cost points, such
+    /// as a shape's edges, unencrypted), the closest calibration layout is the guess.
+    private func maskMatching(_ view: EvaluatorView, _ calibration: AuditCalibration, _ scorer: Scorer) throws -> Reconstruction {
+        let name = "mask-matching"
+        guard view.maskVaries else {
+            return scorer.none(name, "not applicable: every point encrypted at every step, the mask carries nothing")
+        }
+        let observed = Self.encryptionFrequencies(view)
+        let correlations = calibration.encryptedFrequencies.map { Self.correlation(observed, $0) }
+        guard let best = correlations.indices.max(by: { correlations[$0] < correlations[$1] }) else {
+            return scorer.none(name, "no calibration runs")
+        }
+        return try scorer.score(name, calibration.finalLatents[best], recovered: 0, String(
+            format: "the attacker's generation whose mask frequencies correlate best (r = %.2f of %d)",
+            correlations[best], calibration.finalLatents.count))
+    }
+
+    /// Per point, the fraction of requests that sent it encrypted.
+    static func encryptionFrequencies(_ view: EvaluatorView) -> [Double] {
+        var frequency = [Double](repeating: 0, count: view.elementCount)
+        for step in view.steps { for i in step.encryptedIndices { frequency[Int(i)] += 1 } }
+        return frequency.map { $0 / Double(max(view.steps.count, 1)) }
+    }
+
+    /// Pearson correlation (0 when either side is constant).
+    static func correlation(_ a: [Double], _ b: [Double]) -> Double {
+        let n = Double(a.count)
+        let (ma, mb) = (a.reduce(0, +) / n, b.reduce(0, +) / n)
+        var (sab, saa, sbb) = (0.0, 0.0, 0.0)
+        for (x, y) in zip(a, b) {
+            sab += (x - ma) * (y - mb)
+            saa += (x - ma) * (x - ma)
+            sbb += (y - mb) * (y - mb)
+        }
+        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
     }
 
     // MARK: Chance
