@@ -20,23 +20,33 @@ struct ByteWriter {
         let n = polynomial.degree
         for (i, q) in polynomial.basis.moduli.enumerated() {
             let width = q.bitWidth
-            var accumulator: UInt64 = 0
-            var pending = 0
-            for value in polynomial.data[(i * n)..<((i + 1) * n)] {
-                accumulator |= value << UInt64(pending)
-                let fitted = 64 - pending
-                pending += width
-                if pending >= 64 {
-                    append(accumulator)
-                    pending -= 64
-                    accumulator = pending > 0 ? value >> UInt64(fitted) : 0
+            let byteCount = (n * width + 7) / 8
+            let start = bytes.count
+            // Whole 64-bit words are stored as they fill; the tail of the last one byte by byte.
+            bytes.append(contentsOf: repeatElement(0, count: byteCount))
+            bytes.withUnsafeMutableBytes { raw in
+                let base = raw.baseAddress! + start
+                var accumulator: UInt64 = 0
+                var pending = 0
+                var written = 0
+                polynomial.data.withUnsafeBufferPointer { data in
+                    for value in data[(i * n)..<((i + 1) * n)] {
+                        accumulator |= value << UInt64(pending)
+                        let fitted = 64 - pending
+                        pending += width
+                        if pending >= 64 {
+                            (base + written).storeBytes(of: accumulator.littleEndian, as: UInt64.self)
+                            written += 8
+                            pending -= 64
+                            accumulator = pending > 0 ? value >> UInt64(fitted) : 0
+                        }
+                    }
                 }
-            }
-            var remaining = (pending + 7) / 8
-            while remaining > 0 {
-                bytes.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator >>= 8
-                remaining -= 1
+                while written < byteCount {
+                    base.storeBytes(of: UInt8(truncatingIfNeeded: accumulator), toByteOffset: written, as: UInt8.self)
+                    accumulator >>= 8
+                    written += 1
+                }
             }
         }
     }

@@ -157,6 +157,32 @@ public struct SparseEncryptedTensor: Sendable {
     }
 }
 
+extension SparseEncryptedTensor {
+    /// `body(i)` for i in 0..<count on every core, in order.
+    static func concurrentMap<T: Sendable>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let slots = Slots<T>(count: count)
+        Parallel.forEach(count) { i in slots.store(i, body(i)) }
+        return slots.filled
+    }
+}
+
+/// Per-index slots filled concurrently (each index written once, by one thread).
+private final class Slots<T: Sendable>: @unchecked Sendable {
+    private var values: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ value: T) {
+        lock.lock()
+        values[index] = value
+        lock.unlock()
+    }
+
+    /// The values, once every slot has been stored.
+    var filled: [T] { values.compactMap { $0 } }
+}
+
 /// Per-index result slots filled concurrently (each index written once, by one thread).
 private final class ResultBox<T: Sendable>: @unchecked Sendable {
     private var slots: [Result<T, CKKSError>?]

@@ -74,20 +74,26 @@ enum MessageCoding {
 
     /// Writes `tensor`'s values at the coordinates *not* in `excluded` (ascending), in order.
     static func writeValues(_ tensor: Tensor, excluding excluded: [UInt32], to out: inout MessageWriter) {
+        var block = [UInt8](repeating: 0, count: 4 * (tensor.scalars.count - excluded.count))
         tensor.withUnsafeBufferPointer { values in
-            var next = 0
-            for i in 0..<values.count {
-                if next < excluded.count, Int(excluded[next]) == i {
-                    next += 1
-                    continue
+            block.withUnsafeMutableBytes { raw in
+                var next = 0, written = 0
+                for i in 0..<values.count {
+                    if next < excluded.count, Int(excluded[next]) == i {
+                        next += 1
+                        continue
+                    }
+                    raw.storeBytes(of: values[i].bitPattern.littleEndian, toByteOffset: 4 * written, as: UInt32.self)
+                    written += 1
                 }
-                out.append(values[i].bitPattern)
             }
         }
+        out.append(bytes: block)
     }
 
     /// Reads finite float32 values for the coordinates of `shape` not in `excluded`; the excluded
-    /// coordinates hold 0.
+    /// coordinates hold 0. The values are taken as one block (its length checked before anything
+    /// is allocated) and decoded in place.
     static func readValues(
         _ reader: inout MessageReader, shape: [Int], excluding excluded: [UInt32], field: String
     ) throws(HEDiffusionError) -> Tensor {
@@ -96,17 +102,25 @@ enum MessageCoding {
         guard reader.remaining >= 4 * valueCount else {
             throw .malformedMessage("\(field): \(valueCount) values announced, \(reader.remaining) bytes left")
         }
+        let block = try reader.bytes(4 * valueCount, field)
         var scalars = [Float](repeating: 0, count: count)
-        var next = 0
-        for i in 0..<count {
-            if next < excluded.count, Int(excluded[next]) == i {
-                next += 1
-                continue
+        let firstBad: Int? = block.withUnsafeBytes { raw in
+            scalars.withUnsafeMutableBufferPointer { out in
+                var next = 0, read = 0
+                for i in 0..<count {
+                    if next < excluded.count, Int(excluded[next]) == i {
+                        next += 1
+                        continue
+                    }
+                    let value = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * read, as: UInt32.self)))
+                    read += 1
+                    guard value.isFinite else { return i }
+                    out[i] = value
+                }
+                return nil
             }
-            let value = Float(bitPattern: try reader.integer(UInt32.self, field))
-            guard value.isFinite else { throw .malformedMessage("\(field) value at \(i) is not finite") }
-            scalars[i] = value
         }
+        if let firstBad { throw .malformedMessage("\(field) value at \(firstBad) is not finite") }
         do {
             return try Tensor(shape: shape, scalars: scalars)
         } catch {
@@ -116,10 +130,11 @@ enum MessageCoding {
 
     // MARK: Ciphertexts
 
+    /// Writes a count and the length-prefixed ciphertexts (serialized on every core).
     static func writeCiphertexts(_ ciphertexts: [Ciphertext], to out: inout MessageWriter) {
+        let encoded = SparseEncryptedTensor.concurrentMap(count: ciphertexts.count) { ciphertexts[$0].serialized() }
         out.append(UInt32(ciphertexts.count))
-        for ciphertext in ciphertexts {
-            let bytes = ciphertext.serialized()
+        for bytes in encoded {
             out.append(UInt32(bytes.count))
             out.append(bytes: bytes)
         }
@@ -134,14 +149,21 @@ enum MessageCoding {
         guard count == expectedCount else {
             throw .malformedMessage("\(count) \(field) ciphertexts; the coordinates need \(expectedCount)")
         }
-        var ciphertexts: [Ciphertext] = []
+        var encoded: [[UInt8]] = []
         for i in 0..<count {
             let length = Int(try reader.integer(UInt32.self, "\(field) ciphertext length"))
-            let bytes = try reader.bytes(length, "\(field) ciphertext \(i)")
-            do {
-                ciphertexts.append(try Ciphertext(deserializing: bytes, context: context))
-            } catch {
-                throw .malformedMessage("\(field) ciphertext \(i): \(error.description)")
+            encoded.append(try reader.bytes(length, "\(field) ciphertext \(i)"))
+        }
+        // Deserialized on every core; the first failure is reported.
+        let blocks = encoded
+        let parsed = SparseEncryptedTensor.concurrentMap(count: count) { i in
+            Result { () throws(CKKSError) -> Ciphertext in try Ciphertext(deserializing: blocks[i], context: context) }
+        }
+        var ciphertexts: [Ciphertext] = []
+        for (i, result) in parsed.enumerated() {
+            switch result {
+            case .success(let ciphertext): ciphertexts.append(ciphertext)
+            case .failure(let error): throw .malformedMessage("\(field) ciphertext \(i): \(error.description)")
             }
         }
         return ciphertexts
