@@ -6,6 +6,7 @@
 //   hediff ─► HEDiffusion ─► CKKS ─► RingArithmetic ─► ModularArithmetic
 //                  │                       └─► swift-crypto (CSPRNG only)
 //                  └───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
+//   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
 import Foundation
 import PackageDescription
 
@@ -19,6 +20,16 @@ let native: [SwiftSetting] = {
     }
     #endif
     return []
+}()
+
+/// The OT extension's fixed-key AES uses AES-NI through the compiler's intrinsics (every x86-64 CPU
+/// since 2010 has it); the importer needs the feature enabled to lower them.
+let aesNI: [SwiftSetting] = {
+    #if arch(x86_64)
+    return [.unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mssse3"])]
+    #else
+    return []
+    #endif
 }()
 
 let package = Package(
@@ -60,12 +71,14 @@ let package = Package(
                 "CKKS", "StableDiffusion", "HEDiffusion", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "SecretSharing", dependencies: ["RingArithmetic"], swiftSettings: native),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
+        .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "StableDiffusion"]),
     ]
 )
