@@ -72,6 +72,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "SecretSharing", dependencies: ["RingArithmetic"], swiftSettings: native),
+        .target(
+            name: "ObliviousTransfer",
+            dependencies: ["SecretSharing", "RingArithmetic", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: native + aesNI),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
         .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing"]),
+        .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "StableDiffusion"]),
     ]
 )
