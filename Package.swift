@@ -76,6 +76,7 @@ let package = Package(
             name: "ObliviousTransfer",
             dependencies: ["SecretSharing", "RingArithmetic", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: native + aesNI),
+        .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"], swiftSettings: native),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
@@ -84,6 +85,7 @@ let package = Package(
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
         .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing"]),
         .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "StableDiffusion"]),
     ]
 )

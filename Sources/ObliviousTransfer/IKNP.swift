@@ -21,6 +21,8 @@ public final class IKNPSender {
     let channel: any Channel
     /// Index of the next OT, the hash tweak; both ends advance it in lock step.
     var nextIndex: UInt64 = 0
+    /// Index of the next 1-out-of-N message pad (`IKNP+OneOutOfN.swift`).
+    var nextOneOutOfNIndex: UInt64 = 0
 
     /// Runs 128 base OTs as their receiver, with the bits of a fresh random Δ as choices.
     public init(channel: any Channel) throws {
@@ -86,6 +88,7 @@ public final class IKNPReceiver {
     private var columns1: [AESCounterPRG]
     let channel: any Channel
     var nextIndex: UInt64 = 0
+    var nextOneOutOfNIndex: UInt64 = 0
 
     /// Runs 128 base OTs as their sender.
     public init(channel: any Channel) throws {

@@ -6,36 +6,23 @@ public enum BitPacking {
     public static func byteCount(count: Int, bitWidth: Int) -> Int { (count * bitWidth + 7) / 8 }
 
     /// Packs the low `bitWidth` bits of each value (higher bits are dropped).
-    public static func pack(_ values: UnsafeBufferPointer<UInt64>, bitWidth: Int) throws -> [UInt8] {
-        guard (1...64).contains(bitWidth) else { throw SecretSharingError.invalidElementBitWidth(bitWidth) }
-        var out = [UInt8](repeating: 0, count: byteCount(count: values.count, bitWidth: bitWidth))
-        let mask: UInt64 = bitWidth == 64 ? .max : (1 << UInt64(bitWidth)) - 1
-        out.withUnsafeMutableBufferPointer { bytes in
-            var accumulator: UInt64 = 0  // pending bits, least significant first
-            var pending = 0              // number of valid bits in accumulator (< 8 between values)
+    public static func pack(_ values: UnsafeBufferPointer<UInt64>, bitWidth w: Int) throws -> [UInt8] {
+        guard (1...64).contains(w) else { throw SecretSharingError.invalidElementBitWidth(w) }
+        let mask: UInt64 = w == 64 ? .max : (1 << UInt64(w)) - 1
+        // Values go into 64-bit words (one spare, so a value straddling the last word boundary has room).
+        var words = [UInt64](repeating: 0, count: (values.count * w + 63) / 64 + 1)
+        words.withUnsafeMutableBufferPointer { out in
             var position = 0
             for value in values {
-                let v = value & mask
-                // At most 56 bits enter at a time, so accumulator (< 8 pending bits) never overflows.
-                var remaining = bitWidth
-                var rest = v
-                while remaining > 0 {
-                    let take = min(remaining, 64 - pending, 56)
-                    accumulator |= (rest & ((1 << UInt64(take)) - 1)) << UInt64(pending)
-                    pending += take
-                    rest >>= UInt64(take)
-                    remaining -= take
-                    while pending >= 8 {
-                        bytes[position] = UInt8(truncatingIfNeeded: accumulator)
-                        position += 1
-                        accumulator >>= 8
-                        pending -= 8
-                    }
-                }
+                let v = value & mask, index = position >> 6, offset = position & 63
+                out[index] |= v << UInt64(offset)
+                if offset + w > 64 { out[index + 1] |= v >> UInt64(64 - offset) }
+                position += w
             }
-            if pending > 0 { bytes[position] = UInt8(truncatingIfNeeded: accumulator) }
+            for i in out.indices { out[i] = out[i].littleEndian }
         }
-        return out
+        let count = byteCount(count: values.count, bitWidth: w)
+        return words.withUnsafeBytes { Array($0.prefix(count)) }
     }
 
     public static func pack(_ values: [UInt64], bitWidth: Int) throws -> [UInt8] {
@@ -44,36 +31,34 @@ public enum BitPacking {
 
     /// Unpacks `count` values of `bitWidth` bits; rejects a byte string of the wrong length or with
     /// non-zero padding bits.
-    public static func unpack(_ bytes: UnsafeRawBufferPointer, count: Int, bitWidth: Int) throws -> [UInt64] {
-        guard (1...64).contains(bitWidth) else { throw SecretSharingError.invalidElementBitWidth(bitWidth) }
-        let expected = byteCount(count: count, bitWidth: bitWidth)
+    public static func unpack(_ bytes: UnsafeRawBufferPointer, count: Int, bitWidth w: Int) throws -> [UInt64] {
+        guard (1...64).contains(w) else { throw SecretSharingError.invalidElementBitWidth(w) }
+        let expected = byteCount(count: count, bitWidth: w)
         guard bytes.count == expected else {
             throw SecretSharingError.malformedPackedData(expectedBytes: expected, foundBytes: bytes.count)
         }
-        let totalBits = count * bitWidth
+        let totalBits = count * w
         if totalBits % 8 != 0, bytes[expected - 1] >> UInt8(totalBits % 8) != 0 {
             throw SecretSharingError.nonZeroPadding
         }
+        var words = [UInt64](repeating: 0, count: (totalBits + 63) / 64 + 1)
+        words.withUnsafeMutableBytes { raw in
+            if expected > 0 { raw.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: expected) }
+        }
+        let mask: UInt64 = w == 64 ? .max : (1 << UInt64(w)) - 1
         var out = [UInt64](repeating: 0, count: count)
-        var accumulator: UInt64 = 0
-        var pending = 0
-        var position = 0
-        for i in 0..<count {
-            var value: UInt64 = 0
-            var filled = 0
-            while filled < bitWidth {
-                if pending == 0 {
-                    accumulator = UInt64(bytes[position])
-                    position += 1
-                    pending = 8
+        words.withUnsafeMutableBufferPointer { source in
+            for i in source.indices { source[i] = UInt64(littleEndian: source[i]) }
+            out.withUnsafeMutableBufferPointer { values in
+                var position = 0
+                for i in 0..<count {
+                    let index = position >> 6, offset = position & 63
+                    var v = source[index] >> UInt64(offset)
+                    if offset + w > 64 { v |= source[index + 1] << UInt64(64 - offset) }
+                    values[i] = v & mask
+                    position += w
                 }
-                let take = min(pending, bitWidth - filled)
-                value |= (accumulator & ((1 << UInt64(take)) - 1)) << UInt64(filled)
-                accumulator >>= UInt64(take)
-                pending -= take
-                filled += take
             }
-            out[i] = value
         }
         return out
     }

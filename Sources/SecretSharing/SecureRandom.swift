@@ -22,7 +22,7 @@ public enum SecureRandom {
 
 /// Overwrites a buffer that held secret material with zeros (explicit_bzero / memset_s, which the
 /// compiler may not elide) before it is released.
-public func wipe<T: FixedWidthInteger>(_ buffer: inout [T]) {
+public func wipe<T: BitwiseCopyable>(_ buffer: inout [T]) {
     buffer.withUnsafeMutableBytes { raw in
         guard let base = raw.baseAddress, raw.count > 0 else { return }
         #if canImport(Glibc)
