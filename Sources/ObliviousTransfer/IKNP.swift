@@ -23,6 +23,9 @@ public final class IKNPSender {
     var nextIndex: UInt64 = 0
     /// Index of the next 1-out-of-N message pad (`IKNP+OneOutOfN.swift`).
     var nextOneOutOfNIndex: UInt64 = 0
+    /// Scratch for one batch: q's rows and the receiver's columns, reused, wiped on release.
+    private var matrix = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
+    private var u = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
 
     /// Runs 128 base OTs as their receiver, with the bits of a fresh random Δ as choices.
     public init(channel: any Channel) throws {
@@ -50,9 +53,7 @@ public final class IKNPSender {
     private func extendBatch(_ n: Int, into out: UnsafeMutablePointer<Block>) throws {
         let blocksPerRow = (n + 127) / 128
         let rowBytes = blocksPerRow * 16
-        var matrix = [UInt8](repeating: 0, count: iknpWidth * rowBytes)
-        var u = [UInt8](repeating: 0, count: iknpWidth * rowBytes)
-        try u.withUnsafeMutableBytes { try channel.receive(into: $0) }
+        try u.withUnsafeMutableBytes { try channel.receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(iknpWidth * rowBytes)])) }
         matrix.withUnsafeMutableBytes { m in
             u.withUnsafeBytes { ub in
                 for i in 0..<iknpWidth {
@@ -77,8 +78,9 @@ public final class IKNPSender {
             for j in 0..<n { out[j] = full[j] }
             wipe(&full)
         }
-        wipe(&matrix)
     }
+
+    deinit { wipe(&matrix) }
 }
 
 /// The receiver of IKNP OT extension: for choice bits r_j it obtains t_j = q_j ⊕ r_j·Δ without learning
@@ -89,6 +91,8 @@ public final class IKNPReceiver {
     let channel: any Channel
     var nextIndex: UInt64 = 0
     var nextOneOutOfNIndex: UInt64 = 0
+    private var matrix = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
+    private var u = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
 
     /// Runs 128 base OTs as their sender.
     public init(channel: any Channel) throws {
@@ -121,8 +125,6 @@ public final class IKNPReceiver {
         let start = firstChoice / 8
         for k in 0..<((n + 7) / 8) { r[k] = choices[start + k] }
         if n % 8 != 0 { r[(n - 1) / 8] &= UInt8((1 << (n % 8)) - 1) }
-        var matrix = [UInt8](repeating: 0, count: iknpWidth * rowBytes)
-        var u = [UInt8](repeating: 0, count: iknpWidth * rowBytes)
         matrix.withUnsafeMutableBytes { m in
             u.withUnsafeMutableBytes { ub in
                 r.withUnsafeBytes { rb in
@@ -137,7 +139,7 @@ public final class IKNPReceiver {
                 }
             }
         }
-        try u.withUnsafeBytes { try channel.send($0) }
+        try u.withUnsafeBytes { try channel.send(UnsafeRawBufferPointer(rebasing: $0[0..<(iknpWidth * rowBytes)])) }
         if n == blocksPerRow * 128 {
             matrix.withUnsafeBytes { BitTranspose.transpose128(rows: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), rowBytes: rowBytes, into: out) }
         } else {
@@ -150,7 +152,8 @@ public final class IKNPReceiver {
             for j in 0..<n { out[j] = full[j] }
             wipe(&full)
         }
-        wipe(&matrix)
         wipe(&r)
     }
+
+    deinit { wipe(&matrix) }
 }
