@@ -109,6 +109,42 @@ public struct CorrelationRobustHash: Sendable {
         }
     }
 
+    /// The sender's two pads in one pass: zero[j] = H_{t+j}(q_j), one[j] = H_{t+j}(q_j ⊕ Δ), eight blocks
+    /// in flight. `zero` may alias `q`.
+    public func hashPairs(_ q: UnsafePointer<Block>, delta: Block, count: Int, firstTweak: UInt64,
+                          zero: UnsafeMutablePointer<Block>, one: UnsafeMutablePointer<Block>) {
+        var scratch = (Block(), Block(), Block(), Block(), Block(), Block(), Block(), Block())
+        var inputs = scratch
+        withUnsafeMutableBytes(of: &scratch) { rawScratch in
+            withUnsafeMutableBytes(of: &inputs) { rawInputs in
+                let buffer = rawScratch.baseAddress!.assumingMemoryBound(to: Block.self)
+                let y = rawInputs.baseAddress!.assumingMemoryBound(to: Block.self)
+                var j = 0
+                while j < count {
+                    let n = min(4, count - j)
+                    for t in 0..<n {
+                        let tweaked = q[j + t] ^ Block(firstTweak &+ UInt64(j + t), 0)
+                        y[t] = CorrelationRobustHash.sigma(tweaked)
+                        y[4 + t] = CorrelationRobustHash.sigma(tweaked ^ delta)
+                        buffer[t] = y[t]
+                        buffer[4 + t] = y[4 + t]
+                    }
+                    if n == 4 {
+                        cipher.encrypt(buffer, count: 8)
+                    } else {
+                        cipher.encrypt(buffer, count: n)
+                        cipher.encrypt(buffer + 4, count: n)
+                    }
+                    for t in 0..<n {
+                        zero[j + t] = buffer[t] ^ y[t]
+                        one[j + t] = buffer[4 + t] ^ y[4 + t]
+                    }
+                    j += n
+                }
+            }
+        }
+    }
+
     /// H_tweak(x) for one block.
     public func hash(_ x: Block, tweak: UInt64) -> Block {
         var one = x

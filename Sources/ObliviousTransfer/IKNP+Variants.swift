@@ -16,10 +16,14 @@ extension IKNPSender {
     /// The sender's pads for the next `count` OTs: (H(q_j), H(q_j ⊕ Δ)).
     private func pads(count: Int) throws -> ([Block], [Block]) {
         var zero = try extend(count: count)
-        var one = zero.map { $0 ^ delta }
+        var one = [Block](repeating: Block(), count: count)
         let hash = CorrelationRobustHash()
-        zero.withUnsafeMutableBufferPointer { hash.hash($0.baseAddress!, count: count, firstTweak: nextIndex) }
-        one.withUnsafeMutableBufferPointer { hash.hash($0.baseAddress!, count: count, firstTweak: nextIndex) }
+        zero.withUnsafeMutableBufferPointer { z in
+            one.withUnsafeMutableBufferPointer { o in
+                hash.hashPairs(z.baseAddress!, delta: delta, count: count, firstTweak: nextIndex,
+                               zero: z.baseAddress!, one: o.baseAddress!)
+            }
+        }
         nextIndex &+= UInt64(count)
         return (zero, one)
     }

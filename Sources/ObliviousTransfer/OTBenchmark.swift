@@ -28,7 +28,7 @@ public struct CorrelatedOTMeasurement: Sendable {
 public enum OTBenchmark {
     /// Runs `count` correlated OTs over Z_{2^ℓ} in calls of `chunk`, the sender on `server`, the receiver on
     /// `client`, each on its own thread.
-    public static func correlatedOT(count: Int, chunk: Int = 1 << 20, ring: Ring,
+    public static func correlatedOT(count: Int, chunk: Int = 1 << 16, ring: Ring,
                                     server: any Channel, client: any Channel) throws -> CorrelatedOTMeasurement {
         var generator = SecureRandom.generator()
         let choices = (0..<min(chunk, count)).map { _ in generator.next() & 1 == 1 }

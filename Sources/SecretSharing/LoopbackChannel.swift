@@ -84,6 +84,12 @@ public final class LoopbackChannel: Channel, @unchecked Sendable {
 
     public func send(_ bytes: UnsafeRawBufferPointer) throws {
         counter.noteSend(bytes.count)
+        if bytes.count >= LoopbackChannel.flushThreshold {
+            // A large message travels as its own chunk: one copy instead of growing the buffer.
+            try flush()
+            try outgoing.push(Array(bytes))
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= LoopbackChannel.flushThreshold { try flush() }
     }

@@ -62,3 +62,27 @@ final class AES128Tests: XCTestCase {
         XCTAssertEqual(inputs, expected)
     }
 }
+
+/// The fused pair hash equals two separate hashes of q and q ⊕ Δ.
+final class CorrelationRobustHashPairTests: XCTestCase {
+    func testPairsMatchSingleHashes() {
+        var generator = SeededGenerator(seed: 13)
+        let delta = Block(generator.next(), generator.next())
+        for count in [1, 3, 4, 5, 17] {
+            let q = (0..<count).map { _ in Block(generator.next(), generator.next()) }
+            var zero = [Block](repeating: Block(), count: count), one = zero
+            let hash = CorrelationRobustHash()
+            q.withUnsafeBufferPointer { qp in
+                zero.withUnsafeMutableBufferPointer { z in
+                    one.withUnsafeMutableBufferPointer { o in
+                        hash.hashPairs(qp.baseAddress!, delta: delta, count: count, firstTweak: 7, zero: z.baseAddress!, one: o.baseAddress!)
+                    }
+                }
+            }
+            for j in 0..<count {
+                XCTAssertEqual(zero[j], hash.hash(q[j], tweak: 7 + UInt64(j)))
+                XCTAssertEqual(one[j], hash.hash(q[j] ^ delta, tweak: 7 + UInt64(j)))
+            }
+        }
+    }
+}
