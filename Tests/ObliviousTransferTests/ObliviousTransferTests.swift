@@ -164,3 +164,30 @@ final class ObliviousTransferTests: XCTestCase {
         }))
     }
 }
+
+/// The sender's view of the extension (the receiver's columns u_i = G(k_i,0) ⊕ G(k_i,1) ⊕ r) does not
+/// depend on the choices: all-zero and all-one choice vectors both give balanced, unrelated columns.
+final class ChoicePrivacyTests: XCTestCase {
+    func testSenderViewIsBalancedForExtremeChoices() throws {
+        let count = 8192
+        var views: [[UInt8]] = []
+        for choice in [false, true] {
+            let (server, client) = LoopbackChannel.makePair()
+            let recorder = RecordingChannel(server)
+            _ = try runTwoParties(server: recorder, client: client, server: { channel in
+                try IKNPSender(channel: channel).randomOT(count: count).count
+            }, client: { channel in
+                try IKNPReceiver(channel: channel).randomOT(choices: [Bool](repeating: choice, count: count)).count
+            })
+            let columns = Array(recorder.received.suffix(16 * count))
+            let ones = columns.reduce(0) { $0 + $1.nonzeroBitCount }
+            let bits = Double(8 * columns.count)
+            XCTAssertEqual(Double(ones), bits / 2, accuracy: 6 * bits.squareRoot() / 2, "choices all \(choice)")
+            views.append(columns)
+        }
+        // Two views agree on about half their bits, as independent uniform strings do.
+        let agreeing = zip(views[0], views[1]).reduce(0) { $0 + 8 - ($1.0 ^ $1.1).nonzeroBitCount }
+        let bits = Double(8 * views[0].count)
+        XCTAssertEqual(Double(agreeing), bits / 2, accuracy: 6 * bits.squareRoot() / 2)
+    }
+}

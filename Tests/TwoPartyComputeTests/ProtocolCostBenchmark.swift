@@ -27,6 +27,7 @@ final class ProtocolCostBenchmark: XCTestCase {
             ("B2A into Z_2^37", { s, _, b in _ = try s.booleanToArithmetic(b) }),
             ("multiplexer, Z_2^37", { s, x, b in _ = try s.select(b, x) }),
             ("ring extension 37 -> 48 bits", { s, x, _ in _ = try s.extend(x, to: try Ring(bitWidth: 48)) }),
+            ("product x·y in Z_2^37 (OT)", { s, x, _ in _ = try s.multiply(x, x) }),
             ("lookup, 2^8 entries of 37 bits", { s, x, _ in
                 _ = try s.lookUp(x.map { $0 & 0xFF }, indexBits: 8, table: (0..<256).map { UInt64($0) }, outputRing: ring) }),
         ]
