@@ -43,6 +43,9 @@ extension IKNPReceiver {
         guard (1...64).contains(w) else { throw ObliviousTransferError.invalidBitWidth(w) }
         guard (1...16).contains(k) else { throw ObliviousTransferError.invalidBitWidth(k) }
         let n = 1 << k
+        if let bad = choices.firstIndex(where: { $0 < 0 || $0 >= n }) {
+            throw ObliviousTransferError.choiceOutOfRange(index: bad, choiceBitCount: k)
+        }
         var bits = [Bool](repeating: false, count: choices.count * k)
         for (e, c) in choices.enumerated() {
             for i in 0..<k { bits[e * k + i] = (c >> i) & 1 == 1 }
@@ -57,8 +60,8 @@ extension IKNPReceiver {
         for (e, c) in choices.enumerated() {
             var combined = Block()
             for i in 0..<k { combined ^= keys[e * k + i] }
-            let pad = hash.hash(combined, tweak: firstTweak &+ UInt64(e * n + (c & (n - 1))))
-            out[e] = (masked[e * n + (c & (n - 1))] ^ pad[0]) & mask
+            let pad = hash.hash(combined, tweak: firstTweak &+ UInt64(e * n + c))
+            out[e] = (masked[e * n + c] ^ pad[0]) & mask
         }
         return out
     }

@@ -101,9 +101,12 @@ public final class TCPChannel: Channel, @unchecked Sendable {
         counter.noteReceive(destination.count)
     }
 
+    /// Flushes, then shuts the connection down both ways (the peer's receives see end of stream) and
+    /// releases the descriptor.
     public func close() {
         guard descriptor >= 0 else { return }
         try? flush()
+        shutdown(descriptor, Int32(SHUT_RDWR))
         Glibc.close(descriptor)
         descriptor = -1
     }

@@ -1,9 +1,10 @@
 import Foundation
 
 /// Runs the two parties of a protocol on two threads, each with its end of a channel pair, and returns
-/// both results. If one party throws, both channels are closed so the other fails promptly instead of
-/// waiting for its timeout; the error of the party that failed first is rethrown (the other one
-/// usually just saw the channel close).
+/// both results. If one party throws, its thread closes its own channel end, so the other party's
+/// receives fail promptly (peer closed) instead of waiting for their timeout; the error of the party that
+/// failed first is rethrown (the other one usually just saw the channel close). Each end is only ever
+/// touched by its own thread.
 public func runTwoParties<ServerResult: Sendable, ClientResult: Sendable>(
     server serverChannel: any Channel, client clientChannel: any Channel,
     server serverBody: @escaping @Sendable (any Channel) throws -> ServerResult,
@@ -13,18 +14,14 @@ public func runTwoParties<ServerResult: Sendable, ClientResult: Sendable>(
     let clientOutcome = Outcome<ClientResult>()
     let firstFailure = Outcome<Void>()
     let done = DispatchSemaphore(value: 0)
-    let closeBoth: @Sendable () -> Void = {
-        serverChannel.close()
-        clientChannel.close()
-    }
     let serverThread = Thread {
         serverOutcome.set { try serverBody(serverChannel) }
-        if let error = serverOutcome.error { firstFailure.setIfEmpty(error); closeBoth() } else { try? serverChannel.flush() }
+        if let error = serverOutcome.error { firstFailure.setIfEmpty(error); serverChannel.close() } else { try? serverChannel.flush() }
         done.signal()
     }
     let clientThread = Thread {
         clientOutcome.set { try clientBody(clientChannel) }
-        if let error = clientOutcome.error { firstFailure.setIfEmpty(error); closeBoth() } else { try? clientChannel.flush() }
+        if let error = clientOutcome.error { firstFailure.setIfEmpty(error); clientChannel.close() } else { try? clientChannel.flush() }
         done.signal()
     }
     serverThread.stackSize = 16 << 20

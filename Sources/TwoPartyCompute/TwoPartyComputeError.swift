@@ -9,6 +9,8 @@ public enum TwoPartyComputeError: Error, Equatable, CustomStringConvertible {
     case invalidBitCount(name: String, value: Int, allowed: ClosedRange<Int>)
     /// A private comparison input with bits above the declared width (which value is not reported).
     case inputTooWide(bitCount: Int)
+    /// A boolean share that is neither 0 nor 1.
+    case notABit
     /// A target ring that is not wider than the source ring.
     case ringNotWider(source: Int, target: Int)
     /// A lookup table of the wrong size.
@@ -22,6 +24,8 @@ public enum TwoPartyComputeError: Error, Equatable, CustomStringConvertible {
             return "\(name) = \(value) is outside \(allowed.lowerBound)...\(allowed.upperBound)"
         case .inputTooWide(let bits):
             return "a comparison input does not fit in \(bits) bits"
+        case .notABit:
+            return "boolean shares must be 0 or 1"
         case .ringNotWider(let source, let target):
             return "ring extension needs a wider target: \(source) bits → \(target) bits"
         case .tableSize(let expected, let found):

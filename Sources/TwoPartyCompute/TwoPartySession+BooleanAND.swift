@@ -54,6 +54,8 @@ extension TwoPartySession {
     /// Shares of x ∧ y (element-wise): triples, then one exchange.
     public func and(_ x: [UInt8], _ y: [UInt8]) throws -> [UInt8] {
         try checkLength(x.count, y.count)
+        try checkBits(x)
+        try checkBits(y)
         let t = try bitTriples(count: x.count)
         return try and(x, y, triples: (t.a[...], t.b[...], t.c[...]))
     }

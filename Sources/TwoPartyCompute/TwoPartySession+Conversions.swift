@@ -10,6 +10,7 @@ extension TwoPartySession {
     /// Matches: CrypTFlow2 (CCS 2020) §3 ("B2A" from one COT).
     public func booleanToArithmetic(_ bits: [UInt8], ring target: Ring? = nil) throws -> [UInt64] {
         let r = target ?? ring
+        try checkBits(bits)
         if party == .server {
             let x = try otSender.sendCorrelated(bits.map { UInt64($0) }, ring: r)
             return zip(bits, x).map { r.add(UInt64($0), r.add($1, $1)) }
@@ -27,6 +28,7 @@ extension TwoPartySession {
     /// Matches: CrypTFlow2 (CCS 2020) §3 (multiplexer from two OTs).
     public func select(_ bits: [UInt8], _ values: [UInt64]) throws -> [UInt64] {
         try checkLength(bits.count, values.count)
+        try checkBits(bits)
         // As sender: correlation (1 − 2b)·x; the COT output s is m₀ = b·x − r, so r = b·x − s.
         func sendHalf() throws -> [UInt64] {
             let correlations = zip(bits, values).map { $0 == 1 ? ring.negate($1) : $1 }

@@ -42,6 +42,11 @@ public final class TwoPartySession {
         return bits
     }
 
+    /// Boolean shares must be 0 or 1.
+    func checkBits(_ bits: [UInt8]) throws {
+        guard bits.allSatisfy({ $0 <= 1 }) else { throw TwoPartyComputeError.notABit }
+    }
+
     func checkLength(_ a: Int, _ b: Int) throws {
         guard a == b else { throw TwoPartyComputeError.lengthMismatch(expected: a, found: b) }
     }

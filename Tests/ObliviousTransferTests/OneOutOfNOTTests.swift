@@ -39,4 +39,15 @@ final class OneOutOfNOTTests: XCTestCase {
             XCTAssertEqual(client.statistics.bytesSent, 32 + 16 * 128 * ((transfers * k + 127) / 128))
         }
     }
+
+    func testRejectsChoiceOutsideTheTable() throws {
+        let (server, client) = LoopbackChannel.makePair()
+        XCTAssertThrowsError(try runTwoParties(server: server, client: client, server: { channel in
+            try IKNPSender(channel: channel).send(oneOutOf: [UInt64](repeating: 0, count: 32), choiceBitCount: 4, bitWidth: 8)
+        }, client: { channel in
+            try IKNPReceiver(channel: channel).receive(oneOutOf: [3, 16], choiceBitCount: 4, bitWidth: 8)
+        })) { error in
+            XCTAssertEqual(error as? ObliviousTransferError, .choiceOutOfRange(index: 1, choiceBitCount: 4))
+        }
+    }
 }

@@ -187,4 +187,14 @@ final class ProtocolTests: XCTestCase {
             try s.lookUp([0], indexBits: 4, table: [1, 2, 3], outputRing: .z37)
         })
     }
+
+    func testRejectsMalformedBooleanShares() throws {
+        XCTAssertThrowsError(try runProtocol { s in try s.and([0, 2], [1, 1]) }) { error in
+            XCTAssertEqual(error as? TwoPartyComputeError, .notABit)
+        }
+        XCTAssertThrowsError(try runProtocol { s in try s.booleanToArithmetic([3]) })
+        XCTAssertThrowsError(try runProtocol { s in try s.select([1, 1], [5]) }) { error in
+            XCTAssertEqual(error as? TwoPartyComputeError, .lengthMismatch(expected: 2, found: 1))
+        }
+    }
 }
