@@ -14,7 +14,8 @@ let millionaireLeafBits = 4
 /// ANDs whose triples are all made in one batch beforehand.
 ///
 /// Cost per element, IKNP: 4q random OTs and 16·2·q bits for the digits, 2 random OTs and 4 opened bits per
-/// AND, 2(q − 1) − 1 ANDs for q a power of two (the root needs no eq). Flights: client 2 + ⌈log₂ q⌉ (digit OT
+/// AND, Σ over levels of 2·pairs − 1 ANDs (the lowest node never needs eq), 2q − 2 − ⌈log₂ q⌉ for q a power
+/// of two. Flights: client 2 + ⌈log₂ q⌉ (digit OT
 /// columns, triple columns, one exchange per tree level), server 1 + ⌈log₂ q⌉ (its triple columns ride
 /// with its first exchange).
 extension TwoPartySession {
@@ -65,7 +66,7 @@ extension TwoPartySession {
         var width = digits
         while width > 1 {
             let pairs = width / 2
-            needed += (width == 2 ? 1 : 2) * pairs * n
+            needed += (2 * pairs - 1) * n
             width = pairs + width % 2
         }
         let triples = try bitTriples(count: needed)
@@ -74,20 +75,18 @@ extension TwoPartySession {
         width = digits
         while width > 1 {
             let pairs = width / 2
-            let root = width == 2
-            // Operands of this level's ANDs: eq_H ∧ lt_L for every pair, then eq_H ∧ eq_L unless at the root.
+            // Operands of this level's ANDs: eq_H ∧ lt_L for every pair, then eq_H ∧ eq_L for every pair but
+            // the lowest — the lowest node's eq is never used, since it is never the high half of a pair.
             var left = [UInt8](), right = [UInt8]()
-            left.reserveCapacity(2 * pairs * n)
-            right.reserveCapacity(2 * pairs * n)
+            left.reserveCapacity((2 * pairs - 1) * n)
+            right.reserveCapacity((2 * pairs - 1) * n)
             for p in 0..<pairs {
                 left += eq[((2 * p + 1) * n)..<((2 * p + 2) * n)]
                 right += lt[((2 * p) * n)..<((2 * p + 1) * n)]
             }
-            if !root {
-                for p in 0..<pairs {
-                    left += eq[((2 * p + 1) * n)..<((2 * p + 2) * n)]
-                    right += eq[((2 * p) * n)..<((2 * p + 1) * n)]
-                }
+            for p in 1..<max(1, pairs) {
+                left += eq[((2 * p + 1) * n)..<((2 * p + 2) * n)]
+                right += eq[((2 * p) * n)..<((2 * p + 1) * n)]
             }
             let count = left.count
             let products = try and(left, right, triples: (triples.a[used..<(used + count)], triples.b[used..<(used + count)],
@@ -98,7 +97,7 @@ extension TwoPartySession {
             for p in 0..<pairs {
                 for e in 0..<n {
                     nextLt[p * n + e] = lt[(2 * p + 1) * n + e] ^ products[p * n + e]
-                    if !root { nextEq[p * n + e] = products[(pairs + p) * n + e] }
+                    if p > 0 { nextEq[p * n + e] = products[(pairs + p - 1) * n + e] }
                 }
             }
             if width % 2 == 1 {

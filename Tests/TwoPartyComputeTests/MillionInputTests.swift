@@ -3,11 +3,11 @@ import TwoPartyCompute
 import XCTest
 
 /// The acceptance runs: each protocol on 10^6 seeded random inputs against its plaintext
-/// function, in calls of 2^16 elements. Release builds only (CI runs `swift test -c release`); a debug
+/// function, in calls of 2^14 elements. Release builds only (CI runs `swift test -c release`); a debug
 /// build skips them, the small-input tests in `ProtocolTests` cover the same code.
 final class MillionInputTests: XCTestCase {
     private let total = 1_000_000
-    private let chunk = 1 << 16
+    private let chunk = 1 << 14
 
     override func setUpWithError() throws {
         #if DEBUG

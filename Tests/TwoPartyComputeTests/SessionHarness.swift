@@ -62,7 +62,7 @@ func millionaireCost(n: Int, bits: Int) -> (serverBytes: Int, clientBytes: Int, 
     var ands = 0, levels = 0, openBytes = 0, width = q
     while width > 1 {
         let pairs = width / 2
-        let levelANDs = (width == 2 ? 1 : 2) * pairs * n
+        let levelANDs = (2 * pairs - 1) * n  // eq of the lowest node is never needed
         ands += levelANDs
         openBytes += packedBytes(2 * levelANDs, bits: 1)
         levels += 1
