@@ -24,6 +24,7 @@ final class ProtocolCostBenchmark: XCTestCase {
             ("MSB / DReLU, Z_2^37", { s, x, _ in _ = try s.mostSignificantBit(x) }),
             ("truncation by 12, -1 LSB", { s, x, _ in _ = try s.truncate(x, by: 12, mode: .approximate) }),
             ("truncation by 12, exact", { s, x, _ in _ = try s.truncate(x, by: 12, mode: .exact) }),
+            ("truncation by 12, exact, full range", { s, x, _ in _ = try s.truncate(x, by: 12, mode: .exact, range: .full) }),
             ("B2A into Z_2^37", { s, _, b in _ = try s.booleanToArithmetic(b) }),
             ("multiplexer, Z_2^37", { s, x, b in _ = try s.select(b, x) }),
             ("ring extension 37 -> 48 bits", { s, x, _ in _ = try s.extend(x, to: try Ring(bitWidth: 48)) }),

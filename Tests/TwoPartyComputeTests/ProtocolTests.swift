@@ -198,3 +198,34 @@ final class ProtocolTests: XCTestCase {
         }
     }
 }
+
+/// Truncation and extension without a range precondition, across the whole signed range.
+final class FullRangeTests: XCTestCase {
+    func testFullRangeTruncationAndExtension() throws {
+        var g = SeededGenerator(seed: 107)
+        for ring in [Ring.z37, try Ring(bitWidth: 16)] {
+            let half = Int64(1) << Int64(ring.bitWidth - 1)
+            var plain: [Int64] = [0, -1, 1, half - 1, -half, -half + 1, half / 2, -half / 2, half - 4096, -half + 4095]
+            plain += (0..<3000).map { _ in Int64(bitPattern: g.next()) % half }
+            let values = plain.map { ring.element($0) }
+            var (x0, x1) = ring.share(values, using: &g)
+            for i in 0..<9 { x0[i] = [0, ring.mask, ring.minimumSigned][i % 3]; x1[i] = ring.subtract(values[i], x0[i]) }
+            let (a, b) = (x0, x1)
+            let f = ring.bitWidth == 16 ? 5 : 12
+            let wide = try Ring(bitWidth: 64)
+            let run = try runProtocol(ring: ring) { s in
+                let shares = s.party == .server ? a : b
+                return [try s.truncate(shares, by: f, mode: .exact, range: .full),
+                        try s.truncate(shares, by: f, mode: .approximate, range: .full),
+                        try s.extend(shares, to: wide, range: .full)]
+            }
+            for i in plain.indices {
+                let floor = plain[i] >> Int64(f)
+                XCTAssertEqual(ring.signedValue(ring.add(run.server[0][i], run.client[0][i])), floor, "\(ring) exact x = \(plain[i])")
+                let approx = ring.signedValue(ring.add(run.server[1][i], run.client[1][i]))
+                XCTAssertTrue(approx == floor || approx == floor - 1, "\(ring) approximate x = \(plain[i])")
+                XCTAssertEqual(wide.signedValue(wide.add(run.server[2][i], run.client[2][i])), plain[i], "\(ring) → 64 bits")
+            }
+        }
+    }
+}
