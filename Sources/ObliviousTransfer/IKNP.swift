@@ -3,12 +3,13 @@ import SecretSharing
 /// Number of base OTs and width of IKNP's correlation: the computational security parameter κ = 128.
 public let iknpWidth = 128
 
-/// OTs per internal batch: rows of 8 KiB, 2 MiB of columns in flight.
+/// OTs per internal batch: rows of 8 KiB, 1 MiB of columns per message.
 let iknpBatch = 1 << 16
 
 /// The sender of IKNP OT extension. It holds a secret Δ ∈ {0,1}^128 and, per extended OT j, a block q_j;
-/// the receiver with choice bit r_j holds t_j = q_j ⊕ r_j·Δ. Every OT variant (`OTExtensionSender`'s
-/// random, chosen-message and correlated OTs) is derived from these correlated blocks by hashing.
+/// the receiver with choice bit r_j holds t_j = q_j ⊕ r_j·Δ. Every OT variant (random, chosen-message and
+/// correlated OTs in `IKNP+Variants.swift`, 1-out-of-N in `IKNP+OneOutOfN.swift`) is derived from these
+/// correlated blocks by hashing.
 ///
 /// Matches: Ishai, Kilian, Nissim, Petrank, "Extending Oblivious Transfers Efficiently", CRYPTO 2003,
 /// §3 (semi-honest protocol): the roles of the base OTs are reversed — this sender receives the seeds

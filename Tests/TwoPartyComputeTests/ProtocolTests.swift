@@ -229,3 +229,18 @@ final class FullRangeTests: XCTestCase {
         }
     }
 }
+
+/// Empty inputs are a valid (if useless) call of every protocol: empty outputs, no crash.
+final class EmptyInputTests: XCTestCase {
+    func testEveryProtocolAcceptsEmptyInputs() throws {
+        let run = try runProtocol { s in
+            [try s.and([], []).count, try s.lessThan([], bitCount: 36).count, try s.mostSignificantBit([]).count,
+             try s.booleanToArithmetic([]).count, try s.select([], []).count,
+             try s.truncate([], by: 12, mode: .exact).count, try s.truncate([], by: 12, mode: .approximate, range: .full).count,
+             try s.extend([], to: try Ring(bitWidth: 48)).count, try s.multiply([], []).count,
+             try s.lookUp([], indexBits: 4, table: s.party == .server ? [UInt64](repeating: 1, count: 16) : [], outputRing: .z37).count]
+        }
+        XCTAssertEqual(run.server, [Int](repeating: 0, count: 10))
+        XCTAssertEqual(run.client, [Int](repeating: 0, count: 10))
+    }
+}
