@@ -23,10 +23,11 @@ let native: [SwiftSetting] = {
 }()
 
 /// The OT extension's fixed-key AES uses AES-NI through the compiler's intrinsics (every x86-64 CPU
-/// since 2010 has it); the importer needs the feature enabled to lower them.
+/// since 2010 has it); the importer needs the feature enabled to lower them. Debug builds optimize this
+/// target too: unoptimized curve arithmetic makes each session's base OTs take ~10 s.
 let aesNI: [SwiftSetting] = {
     #if arch(x86_64)
-    return [.unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mssse3"])]
+    return [.unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mssse3"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
     #else
     return []
     #endif
