@@ -7,31 +7,11 @@
 //                  │                       └─► swift-crypto (CSPRNG only)
 //                  └───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
 //   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
-import Foundation
+//                            └─► AESNI (C: AES-NI with function-level target attributes)
+//
+// No unsafe flags, so that other packages can depend on these libraries by version. This
+// package's own builds add AVX2/BMI2 code generation through the Makefile (`make build`).
 import PackageDescription
-
-/// Code generation for x86-64 CPUs with AVX2 and BMI2 (Haswell, 2013, and later; every machine this
-/// project runs on): the NTT's butterflies then vectorize and use mulx, which makes them 2.5x
-/// faster. Set HEDIFF_PORTABLE=1 to build for baseline x86-64 instead.
-let native: [SwiftSetting] = {
-    #if arch(x86_64)
-    if ProcessInfo.processInfo.environment["HEDIFF_PORTABLE"] == nil {
-        return [.unsafeFlags(["-target-cpu", "haswell"])]
-    }
-    #endif
-    return []
-}()
-
-/// The OT extension's fixed-key AES uses AES-NI through the compiler's intrinsics (every x86-64 CPU
-/// since 2010 has it); the importer needs the feature enabled to lower them. Debug builds optimize this
-/// target too: unoptimized curve arithmetic makes each session's base OTs take ~10 s.
-let aesNI: [SwiftSetting] = {
-    #if arch(x86_64)
-    return [.unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mssse3"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
-    #else
-    return []
-    #endif
-}()
 
 let package = Package(
     name: "HEDiffusion",
@@ -47,46 +27,44 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt.git", exact: "6.0.1"),
     ],
     targets: [
-        .target(name: "ModularArithmetic", swiftSettings: native),
+        .target(name: "ModularArithmetic"),
         .target(
             name: "RingArithmetic",
             dependencies: [
                 "ModularArithmetic",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
-            swiftSettings: native),
+            ]),
         .target(
             name: "CKKS",
-            dependencies: ["RingArithmetic", "ModularArithmetic", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: native),
+            dependencies: ["RingArithmetic", "ModularArithmetic", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: native),
-        .target(name: "StableDiffusion", dependencies: ["Tensor"], swiftSettings: native),
-        .target(name: "HEDiffusion", dependencies: ["CKKS", "RingArithmetic", "StableDiffusion", "Tensor"], swiftSettings: native),
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "StableDiffusion", dependencies: ["Tensor"]),
+        .target(name: "HEDiffusion", dependencies: ["CKKS", "RingArithmetic", "StableDiffusion", "Tensor"]),
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "CKKS", "StableDiffusion", "HEDiffusion", "Tensor",
+                "CKKS", "StableDiffusion", "HEDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "SecretSharing", dependencies: ["RingArithmetic"], swiftSettings: native),
+        .target(name: "SecretSharing", dependencies: ["RingArithmetic"]),
+        .target(name: "AESNI"),
         .target(
             name: "ObliviousTransfer",
-            dependencies: ["SecretSharing", "RingArithmetic", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: native + aesNI),
-        .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"], swiftSettings: native),
+            dependencies: ["SecretSharing", "RingArithmetic", "AESNI", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"]),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion"]),
+        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
         .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing"]),
         .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing"]),
-        .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "StableDiffusion"]),
+        .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "StableDiffusion"]),
     ]
 )

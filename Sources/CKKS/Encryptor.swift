@@ -47,41 +47,56 @@ public final class Encryptor: @unchecked Sendable {
         return result
     }
 
-    /// Fresh centered-binomial error plus `message` (both coefficient form), transformed to NTT form.
-    private func nextError(basis: RNSBasis, message: RNSPolynomial? = nil) -> RNSPolynomial {
-        var e = Sampling.embed(Sampling.centeredBinomial(degree: basis.degree, using: &generator), basis: basis)
+    /// Draws from the shared CSPRNG: the only step of an encryption that must not run
+    /// concurrently, so that encryptions on several threads share the rest of the work.
+    private func draw<T>(_ body: (inout AESCTRGenerator) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&generator)
+    }
+
+    /// `coefficients` (a centered-binomial error) plus `message`, both coefficient form,
+    /// transformed to NTT form.
+    private func errorPolynomial(_ coefficients: [Int8], basis: RNSBasis, message: RNSPolynomial? = nil) -> RNSPolynomial {
+        var e = Sampling.embed(coefficients, basis: basis)
         if let message { e.add(message) }
         e.forwardNTT()
         return e
     }
 
-    /// An encryption of `message` (coefficient form; zero when nil) at `level`, scale 1.
+    /// An encryption of `message` (coefficient form; zero when nil) at `level`, scale 1. Safe to
+    /// call from several threads: only the draws from the CSPRNG are serialized.
     func encryptZero(level: Int, message: RNSPolynomial?) -> Ciphertext {
-        lock.lock()
-        defer { lock.unlock() }
         let basis = context.basis(atLevel: level)
+        let degree = basis.degree
         let n = Double(context.parameters.polyDegree)
         switch key {
         case .secretKey(let secretKey):
             let seed = RandomSeed.system()
+            let error = draw { Sampling.centeredBinomial(degree: degree, using: &$0) }
             let a = Encryptor.expandUniform(seed: seed, basis: basis)
             // c_0 = e + m − a·s, computed as −(a·s − (e + m)).
-            var c0 = nextError(basis: basis, message: message)
+            var c0 = errorPolynomial(error, basis: basis, message: message)
             c0.negate()
             secretKey.multiplyAdd(a, into: &c0)
             c0.negate()
             return Ciphertext(context: context, polynomials: [c0, a], scale: 1, seed: seed,
                               noiseEstimate: Encryptor.errorDeviation)
         case .publicKey(let publicKey):
-            var u = Sampling.embed(Sampling.ternary(degree: basis.degree, using: &generator), basis: basis)
+            let (ternary, e0, e1) = draw { generator in
+                (Sampling.ternary(degree: degree, using: &generator),
+                 Sampling.centeredBinomial(degree: degree, using: &generator),
+                 Sampling.centeredBinomial(degree: degree, using: &generator))
+            }
+            var u = Sampling.embed(ternary, basis: basis)
             u.forwardNTT()
             let indices = Array(0...level)
             var c0 = publicKey.b.selectingLimbs(indices)
             var c1 = publicKey.a.selectingLimbs(indices)
             c0.multiply(u)
             c1.multiply(u)
-            c0.add(nextError(basis: basis, message: message))
-            c1.add(nextError(basis: basis))
+            c0.add(errorPolynomial(e0, basis: basis, message: message))
+            c1.add(errorPolynomial(e1, basis: basis))
             let deviation = Encryptor.errorDeviation * (4 * n / 3 + 1).squareRoot()
             return Ciphertext(context: context, polynomials: [c0, c1], scale: 1, noiseEstimate: deviation)
         }

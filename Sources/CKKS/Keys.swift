@@ -43,7 +43,7 @@ public final class SecretKey: @unchecked Sendable {
     private static func wipe(_ words: inout [UInt64]) {
         let count = words.count
         words.withUnsafeMutableBytes { raw in
-            raw.baseAddress?.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
+            _ = raw.baseAddress?.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
         }
     }
 }

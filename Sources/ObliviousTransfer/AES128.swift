@@ -1,20 +1,30 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#else
-#error("ObliviousTransfer encrypts with AES-NI and builds for x86-64 only")
-#endif
+import AESNI
 
-/// AES-128 encryption under one expanded key, on AES-NI. Used as the pseudorandom generator that
-/// stretches IKNP's base-OT seeds (`AESCounterPRG`) and as the fixed-key permutation of the
-/// correlation-robust hash (`CorrelationRobustHash`). Batches run eight blocks in flight, which hides
-/// the AESENC latency (≈ 4 cycles, one issued per cycle).
-public struct AES128: @unchecked Sendable {
-    /// The 11 round keys, in SSE layout.
-    private let roundKeys: ContiguousArray<SIMD2<Int64>>
+/// AES-128 encryption under one expanded key: AES-NI when the CPU has it (the `AESNI` C target, which
+/// enables the instructions per function so the package needs no compiler flags), else a portable
+/// byte-wise implementation. Used as the pseudorandom generator that stretches IKNP's base-OT seeds
+/// (`AESCounterPRG`) and as the fixed-key permutation of the correlation-robust hash
+/// (`CorrelationRobustHash`). Batches run eight blocks in flight, which hides the AESENC latency.
+public struct AES128: Sendable {
+    /// Which code encrypts.
+    public enum Implementation: Sendable {
+        /// AES-NI when available, else portable.
+        case automatic
+        /// The portable byte-wise algorithm (FIPS 197 §5.1), whatever the CPU.
+        case portable
+    }
+
+    /// Whether this CPU has AES-NI (CPUID).
+    public static let hardwareAvailable = hediff_aes_ni_available() == 1
+
+    /// The 11 round keys, 176 bytes in memory order.
+    private let roundKeys: [UInt8]
+    private let useHardware: Bool
 
     /// Expands a 16-byte key (FIPS 197 §5.2).
-    public init(key: Block) {
-        roundKeys = ContiguousArray(AESKeySchedule.expand(key: key).map { unsafeBitCast($0, to: SIMD2<Int64>.self) })
+    public init(key: Block, implementation: Implementation = .automatic) {
+        roundKeys = AESKeySchedule.expand(key: key).flatMap { $0.bytes }
+        useHardware = implementation == .automatic && AES128.hardwareAvailable
     }
 
     /// AES_k(block).
@@ -26,31 +36,15 @@ public struct AES128: @unchecked Sendable {
 
     /// Encrypts `count` blocks in place.
     public func encrypt(_ blocks: UnsafeMutablePointer<Block>, count: Int) {
-        roundKeys.withUnsafeBufferPointer { k in
-            let raw = UnsafeMutableRawPointer(blocks).assumingMemoryBound(to: SIMD2<Int64>.self)
-            var i = 0
-            while i + 8 <= count {
-                var x0 = raw[i] ^ k[0], x1 = raw[i + 1] ^ k[0], x2 = raw[i + 2] ^ k[0], x3 = raw[i + 3] ^ k[0]
-                var x4 = raw[i + 4] ^ k[0], x5 = raw[i + 5] ^ k[0], x6 = raw[i + 6] ^ k[0], x7 = raw[i + 7] ^ k[0]
-                for r in 1..<10 {
-                    let key = k[r]
-                    x0 = _mm_aesenc_si128(x0, key); x1 = _mm_aesenc_si128(x1, key)
-                    x2 = _mm_aesenc_si128(x2, key); x3 = _mm_aesenc_si128(x3, key)
-                    x4 = _mm_aesenc_si128(x4, key); x5 = _mm_aesenc_si128(x5, key)
-                    x6 = _mm_aesenc_si128(x6, key); x7 = _mm_aesenc_si128(x7, key)
+        guard count > 0 else { return }
+        let bytes = UnsafeMutableRawPointer(blocks).assumingMemoryBound(to: UInt8.self)
+        roundKeys.withUnsafeBufferPointer { keys in
+            if useHardware {
+                hediff_aes128_encrypt_ni(keys.baseAddress!, bytes, count)
+            } else {
+                AESKeySchedule.sBox.withUnsafeBufferPointer { box in
+                    hediff_aes128_encrypt_portable(keys.baseAddress!, box.baseAddress!, bytes, count)
                 }
-                let last = k[10]
-                raw[i] = _mm_aesenclast_si128(x0, last); raw[i + 1] = _mm_aesenclast_si128(x1, last)
-                raw[i + 2] = _mm_aesenclast_si128(x2, last); raw[i + 3] = _mm_aesenclast_si128(x3, last)
-                raw[i + 4] = _mm_aesenclast_si128(x4, last); raw[i + 5] = _mm_aesenclast_si128(x5, last)
-                raw[i + 6] = _mm_aesenclast_si128(x6, last); raw[i + 7] = _mm_aesenclast_si128(x7, last)
-                i += 8
-            }
-            while i < count {
-                var x = raw[i] ^ k[0]
-                for r in 1..<10 { x = _mm_aesenc_si128(x, k[r]) }
-                raw[i] = _mm_aesenclast_si128(x, k[10])
-                i += 1
             }
         }
     }
@@ -89,58 +83,50 @@ public struct CorrelationRobustHash: Sendable {
 
     @inline(__always) static func sigma(_ x: Block) -> Block { Block(x[1], x[0] ^ x[1]) }
 
+    /// Blocks encrypted per call of the cipher: large enough to amortize the call, small enough to stay
+    /// in the L1/L2 cache.
+    private static let chunk = 512
+
     /// Hashes `count` blocks in place with tweaks firstTweak, firstTweak + 1, ….
     public func hash(_ blocks: UnsafeMutablePointer<Block>, count: Int, firstTweak: UInt64) {
-        for j in 0..<count {
-            blocks[j] = CorrelationRobustHash.sigma(blocks[j] ^ Block(firstTweak &+ UInt64(j), 0))
-        }
-        // π(y) ⊕ y needs y after encryption; encrypt in groups through a small buffer.
-        var scratch = (Block(), Block(), Block(), Block(), Block(), Block(), Block(), Block())
-        withUnsafeMutableBytes(of: &scratch) { raw in
-            let buffer = raw.baseAddress!.assumingMemoryBound(to: Block.self)
-            var i = 0
-            while i < count {
-                let n = min(8, count - i)
-                for t in 0..<n { buffer[t] = blocks[i + t] }
-                cipher.encrypt(buffer, count: n)
-                for t in 0..<n { blocks[i + t] ^= buffer[t] }
-                i += n
+        withUnsafeTemporaryAllocation(of: Block.self, capacity: CorrelationRobustHash.chunk) { scratch in
+            let y = scratch.baseAddress!
+            var start = 0
+            while start < count {
+                let n = min(CorrelationRobustHash.chunk, count - start)
+                for t in 0..<n {
+                    blocks[start + t] = CorrelationRobustHash.sigma(blocks[start + t] ^ Block(firstTweak &+ UInt64(start + t), 0))
+                    y[t] = blocks[start + t]
+                }
+                cipher.encrypt(y, count: n)
+                for t in 0..<n { blocks[start + t] ^= y[t] }
+                start += n
             }
         }
     }
 
-    /// The sender's two pads in one pass: zero[j] = H_{t+j}(q_j), one[j] = H_{t+j}(q_j ⊕ Δ), eight blocks
-    /// in flight. `zero` may alias `q`.
+    /// The sender's two pads in one pass: zero[j] = H_{t+j}(q_j), one[j] = H_{t+j}(q_j ⊕ Δ). `zero` may
+    /// alias `q`.
     public func hashPairs(_ q: UnsafePointer<Block>, delta: Block, count: Int, firstTweak: UInt64,
                           zero: UnsafeMutablePointer<Block>, one: UnsafeMutablePointer<Block>) {
-        var scratch = (Block(), Block(), Block(), Block(), Block(), Block(), Block(), Block())
-        var inputs = scratch
-        withUnsafeMutableBytes(of: &scratch) { rawScratch in
-            withUnsafeMutableBytes(of: &inputs) { rawInputs in
-                let buffer = rawScratch.baseAddress!.assumingMemoryBound(to: Block.self)
-                let y = rawInputs.baseAddress!.assumingMemoryBound(to: Block.self)
-                var j = 0
-                while j < count {
-                    let n = min(4, count - j)
-                    for t in 0..<n {
-                        let tweaked = q[j + t] ^ Block(firstTweak &+ UInt64(j + t), 0)
-                        y[t] = CorrelationRobustHash.sigma(tweaked)
-                        y[4 + t] = CorrelationRobustHash.sigma(tweaked ^ delta)
-                        buffer[t] = y[t]
-                        buffer[4 + t] = y[4 + t]
-                    }
-                    if n == 4 {
-                        cipher.encrypt(buffer, count: 8)
-                    } else {
-                        cipher.encrypt(buffer, count: n)
-                        cipher.encrypt(buffer + 4, count: n)
-                    }
-                    for t in 0..<n {
-                        zero[j + t] = buffer[t] ^ y[t]
-                        one[j + t] = buffer[4 + t] ^ y[4 + t]
-                    }
-                    j += n
+        let half = CorrelationRobustHash.chunk / 2
+        withUnsafeTemporaryAllocation(of: Block.self, capacity: 2 * CorrelationRobustHash.chunk) { scratch in
+            let y = scratch.baseAddress!, encrypted = y + CorrelationRobustHash.chunk
+            var start = 0
+            while start < count {
+                let n = min(half, count - start)
+                for t in 0..<n {
+                    let tweaked = q[start + t] ^ Block(firstTweak &+ UInt64(start + t), 0)
+                    y[t] = CorrelationRobustHash.sigma(tweaked)
+                    y[n + t] = CorrelationRobustHash.sigma(tweaked ^ delta)
                 }
+                encrypted.update(from: y, count: 2 * n)
+                cipher.encrypt(encrypted, count: 2 * n)
+                for t in 0..<n {
+                    zero[start + t] = encrypted[t] ^ y[t]
+                    one[start + t] = encrypted[n + t] ^ y[n + t]
+                }
+                start += n
             }
         }
     }

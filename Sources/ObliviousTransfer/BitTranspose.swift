@@ -15,6 +15,7 @@ enum BitTranspose {
         ((i & 1) << 3) | ((i & 2) << 1) | ((i & 4) >> 1) | ((i & 8) >> 3)
     }
 
+    #if arch(x86_64)
     /// `rows` holds 128 rows of `rowBytes` bytes each (row i starts at i · rowBytes; rowBytes a multiple
     /// of 16); writes `rowBytes · 8` blocks to `out`.
     static func transpose128(rows: UnsafePointer<UInt8>, rowBytes: Int, into out: UnsafeMutablePointer<Block>) {
@@ -49,4 +50,16 @@ enum BitTranspose {
             }
         }
     }
+    #else
+    /// Bit by bit, for CPUs without SSE2: same contract as the SSE2 version.
+    static func transpose128(rows: UnsafePointer<UInt8>, rowBytes: Int, into out: UnsafeMutablePointer<Block>) {
+        for j in 0..<(rowBytes * 8) {
+            var block = Block(0, 0)
+            for i in 0..<128 where (rows[i * rowBytes + j / 8] >> UInt8(j % 8)) & 1 == 1 {
+                block[i >> 6] |= 1 << UInt64(i & 63)
+            }
+            out[j] = block
+        }
+    }
+    #endif
 }

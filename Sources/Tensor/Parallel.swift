@@ -8,8 +8,11 @@ import Synchronization
 /// Kernels hand over raw pointers, which are not `Sendable`; the work items below only touch
 /// disjoint index ranges, so the unchecked wrapper is sound for them.
 enum Parallel {
-    /// Number of cores the process may use.
-    static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Number of cores the process may use: 1 when the environment sets HEDIFF_THREADS=1 (as
+    /// RingArithmetic's `Parallel` reads it: single-threaded measurements against single-threaded
+    /// libraries), else every active core.
+    static let coreCount = ProcessInfo.processInfo.environment["HEDIFF_THREADS"] == "1"
+        ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Calls `body` on disjoint contiguous ranges covering `0..<count`, concurrently when the
     /// total `work` (in elements touched) is large enough to repay a thread hand-off.

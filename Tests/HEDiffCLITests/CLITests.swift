@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 import XCTest
 
 /// The `hediff` binary run as a user would: results on good input, and on bad input one clear
@@ -15,17 +16,48 @@ final class CLITests: XCTestCase {
         FileManager.default.temporaryDirectory.appendingPathComponent("hediff-cli-\(UUID().uuidString)-\(name)").path
     }
 
-    func testPrivateGenerationWritesAnImageAndAReport() throws {
-        let output = temporaryPath("out.png"), report = temporaryPath("report.json")
-        defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: report) }
+    func testPrivateGenerationWritesAnImageAReportAndItsTranscript() throws {
+        let output = temporaryPath("out.png"), report = temporaryPath("report.json"), transcript = temporaryPath("transcript")
+        defer { for path in [output, report, transcript] { try? FileManager.default.removeItem(atPath: path) } }
         let result = try run(["generate", "--model", Self.tinyModel, "--prompt", "a red circle", "--steps", "3",
-                              "--output", output, "--report", report])
+                              "--output", output, "--report", report, "--transcript", transcript])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: output))
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
-        XCTAssertEqual((json?["steps"] as? [Any])?.count, 4, "PLMS: steps + 1 noise predictions")
-        XCTAssertEqual(json?["mode"] as? String, "sparse")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        let steps = try XCTUnwrap(json["steps"] as? [[String: Any]])
+        XCTAssertEqual(steps.count, 4, "PLMS: steps + 1 noise predictions")
+        XCTAssertEqual(json["mode"] as? String, "packed")
+        XCTAssertEqual(json["noise"] as? String, "random")
         XCTAssertTrue(result.stderr.contains("encrypted"), "per-step table on stderr")
+        // The report's bytes are the sizes of the messages exactly as sent.
+        for (index, step) in steps.enumerated() {
+            for (direction, key) in [("request", "bytesToEvaluator"), ("reply", "bytesToKeyHolder")] {
+                let file = URL(fileURLWithPath: transcript).appendingPathComponent(String(format: "step-%04d-%@.bin", index + 1, direction))
+                let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+                XCTAssertEqual(size, step[key] as? Int, "step \(index + 1) \(direction)")
+            }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: transcript).count, 8)
+    }
+
+    /// Without --seed a private run draws fresh noise from the key holder's CSPRNG: two runs give
+    /// different images. With --seed they draw the same noise — the images then differ only by the
+    /// CKKS error of fresh keys (at most a pixel level) — and the run says why that is risky.
+    func testPrivateNoiseIsFreshUnlessSeeded() throws {
+        let paths = (0..<4).map { temporaryPath("run\($0).png") }
+        defer { for path in paths { try? FileManager.default.removeItem(atPath: path) } }
+        func generate(_ path: String, _ extra: [String]) throws -> (stderr: String, pixels: [UInt8]) {
+            let result = try run(["generate", "--model", Self.tinyModel, "--prompt", "a red circle", "--steps", "3", "--output", path] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return (result.stderr, try PNG.read(from: URL(fileURLWithPath: path)).pixels)
+        }
+        func maxDifference(_ a: [UInt8], _ b: [UInt8]) -> Int { zip(a, b).map { abs(Int($0) - Int($1)) }.max() ?? 0 }
+        let fresh1 = try generate(paths[0], []), fresh2 = try generate(paths[1], [])
+        XCTAssertGreaterThan(maxDifference(fresh1.pixels, fresh2.pixels), 16, "two runs without --seed share their noise")
+        let seeded1 = try generate(paths[2], ["--seed", "5"]), seeded2 = try generate(paths[3], ["--seed", "5"])
+        XCTAssertLessThanOrEqual(maxDifference(seeded1.pixels, seeded2.pixels), 1)
+        XCTAssertEqual(seeded1.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") && $0.contains("seed") }.count, 1, seeded1.stderr)
+        XCTAssertFalse(fresh1.stderr.contains("warning:"), fresh1.stderr)
     }
 
     /// Steps and guidance come from the command line, else from the model folder's
@@ -38,7 +70,7 @@ final class CLITests: XCTestCase {
             .write(to: URL(fileURLWithPath: model).appendingPathComponent("generation_defaults.json"))
         var result = try run(["generate", "--model", model, "--prompt", "a red circle", "--output", output])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stderr.contains("plms, 2 steps, guidance 2.5, seed 0"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("plms, 2 steps, guidance 2.5, noise from the key holder's CSPRNG"), result.stderr)
         result = try run(["generate", "--model", model, "--prompt", "a red circle", "--guidance", "4", "--output", output])
         XCTAssertTrue(result.stderr.contains("2 steps, guidance 4.0"), result.stderr)
         try FileManager.default.removeItem(atPath: URL(fileURLWithPath: model).appendingPathComponent("generation_defaults.json").path)
@@ -70,6 +102,10 @@ final class CLITests: XCTestCase {
             ["generate", "--model", Self.tinyModel, "--prompt", "x", "--privacy", "bogus", "--output", output],
             ["generate", "--model", Self.tinyModel, "--prompt", "x", "--baseline-sample", "5", "--output", output],
             ["generate", "--model", Self.tinyModel, "--prompt", "x", "--image", "/nonexistent.png", "--output", output],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--privacy", "off", "--transcript", temporaryPath("t"), "--output", output],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--transcript", NSTemporaryDirectory(), "--output", output],
+            ["generate", "--model", Self.tinyModel, "--prompt", "x", "--report", "/nonexistent/dir/r.json", "--output", output],
+            ["audit", "--model", Self.tinyModel, "--prompt", "x", "--privacy", "off"],
             ["bench", "step", "--privacy", "off"],
             ["ckks", "bench", "--operations", "nonsense"],
         ]

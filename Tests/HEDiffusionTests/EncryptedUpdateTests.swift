@@ -38,7 +38,7 @@ final class EncryptedUpdateTests: XCTestCase {
     func testEveryModeAndSamplerMatchesThePlaintextUpdate() throws {
         let shape = [1, 4, 16, 16]
         for preset in HEParameterPreset.allCases {
-            for mode in [PrivacyMode.sparse, .packed] {
+            for mode in [PrivacyMode.sparse, .packed, .paper] {
                 let session = try PrivateUpdateSession(mode: mode, parameters: preset.parameters)
                 for (name, prototype) in try schedulers() {
                     var scheduler = prototype
@@ -52,7 +52,7 @@ final class EncryptedUpdateTests: XCTestCase {
                         let error = zip(expected.scalars, encrypted.scalars).map { abs(Double($0) - Double($1)) }.max() ?? 0
                         let magnitude = latent.scalars.map { Double(abs($0)) }.max() ?? 0
                         XCTAssertLessThanOrEqual(error, Self.bound(preset.parameters, a: step.latentCoefficient, magnitude: magnitude), "\(preset) \(mode) \(name)")
-                        if mode == .sparse {
+                        if mode.selectsPoints {
                             XCTAssertGreaterThan(report.encryptedFraction, 0.5)
                             XCTAssertLessThan(report.encryptedFraction, 1)
                         } else {

@@ -24,20 +24,23 @@ final class AES128Tests: XCTestCase {
     }
 
     func testFIPS197AppendixC1() {
-        let cipher = AES128(key: Block(bytes: hex("000102030405060708090a0b0c0d0e0f")))
-        let out = cipher.encrypt(Block(bytes: hex("00112233445566778899aabbccddeeff")))
-        XCTAssertEqual(out.bytes, hex("69c4e0d86a7b0430d8cdb78070b4c55a"))
+        for implementation in [AES128.Implementation.automatic, .portable] {
+            let cipher = AES128(key: Block(bytes: hex("000102030405060708090a0b0c0d0e0f")), implementation: implementation)
+            let out = cipher.encrypt(Block(bytes: hex("00112233445566778899aabbccddeeff")))
+            XCTAssertEqual(out.bytes, hex("69c4e0d86a7b0430d8cdb78070b4c55a"), "\(implementation)")
+        }
     }
 
     func testBatchesMatchBoringSSL() throws {
         var generator = SeededGenerator(seed: 11)
-        for count in [1, 7, 8, 9, 16, 19] {
+        for (count, implementation) in [(1, AES128.Implementation.automatic), (7, .automatic), (8, .automatic), (9, .automatic),
+                                        (16, .automatic), (19, .automatic), (1, .portable), (9, .portable), (19, .portable)] {
             let key = Block(generator.next(), generator.next())
-            let cipher = AES128(key: key)
+            let cipher = AES128(key: key, implementation: implementation)
             var blocks = (0..<count).map { _ in Block(generator.next(), generator.next()) }
             let expected = try blocks.map { try oracle(key: key, $0) }
             blocks.withUnsafeMutableBufferPointer { cipher.encrypt($0.baseAddress!, count: count) }
-            XCTAssertEqual(blocks, expected, "batch of \(count)")
+            XCTAssertEqual(blocks, expected, "batch of \(count), \(implementation)")
         }
     }
 
@@ -68,7 +71,7 @@ final class CorrelationRobustHashPairTests: XCTestCase {
     func testPairsMatchSingleHashes() {
         var generator = SeededGenerator(seed: 13)
         let delta = Block(generator.next(), generator.next())
-        for count in [1, 3, 4, 5, 17] {
+        for count in [1, 3, 4, 5, 17, 300, 1100] {
             let q = (0..<count).map { _ in Block(generator.next(), generator.next()) }
             var zero = [Block](repeating: Block(), count: count), one = zero
             let hash = CorrelationRobustHash()

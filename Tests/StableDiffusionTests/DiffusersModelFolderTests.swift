@@ -164,6 +164,65 @@ final class DiffusersModelFolderTests: XCTestCase {
         XCTAssertNoThrow(try DiffusersModelFolder(url: model), "SD v1.x's own values are accepted")
     }
 
+    /// Zero sizes are refused by key before anything divides by them (these used to trap on a
+    /// division by zero while the folder was checked).
+    func testRefusesZeroSizesByKey() throws {
+        let cases: [(String, String, Any)] = [
+            ("unet/config.json", "norm_num_groups", 0), ("unet/config.json", "attention_head_dim", 0),
+            ("unet/config.json", "attention_head_dim", [2, 0]), ("unet/config.json", "layers_per_block", 0),
+            ("unet/config.json", "transformer_layers_per_block", 0), ("vae/config.json", "norm_num_groups", 0),
+            ("vae/config.json", "layers_per_block", 0), ("vae/config.json", "scaling_factor", 0),
+            ("text_encoder/config.json", "num_attention_heads", 0), ("text_encoder/config.json", "num_hidden_layers", -1),
+        ]
+        for (file, key, value) in cases {
+            let model = try editableCopy()
+            try edit(model.appendingPathComponent(file)) { config in config[key] = value }
+            XCTAssertThrowsError(try DiffusersModelFolder(url: model), "\(key) = \(value)") { error in
+                guard case let .unsupportedOption(path, found, _, _)? = error as? ModelConfigurationError else {
+                    return XCTFail("\(key) = \(value): \(error)")
+                }
+                XCTAssertTrue(path.hasSuffix(file), path)
+                XCTAssertEqual(found, key)
+            }
+        }
+    }
+
+    /// More blocks than `SDv1Support.maximumBlockCount` would make the side multiple 2^blocks overflow.
+    func testRefusesTooManyBlocks() throws {
+        let model = try editableCopy()
+        try edit(model.appendingPathComponent("vae/config.json")) { config in
+            config["block_out_channels"] = Array(repeating: 16, count: 65)
+            config["down_block_types"] = Array(repeating: "DownEncoderBlock2D", count: 65)
+            config["up_block_types"] = Array(repeating: "UpDecoderBlock2D", count: 65)
+        }
+        assertRefused(model, containing: "1 to 8 blocks")
+    }
+
+    /// The folder and the models apply the same rules: a config refused when a folder is opened is
+    /// refused with the same key when the model is built from it in code.
+    func testModelsApplyTheFolderRules() throws {
+        let folder = try DiffusersModelFolder(url: Fixtures.tinyModel)
+        var unet = folder.unet
+        unet.normNumGroups = 0
+        XCTAssertThrowsError(try UNet2DConditionModel(config: unet, randomWeightsSeed: 0)) { error in
+            guard case .unsupportedOption(_, "norm_num_groups", _, _)? = error as? ModelConfigurationError else {
+                return XCTFail("\(error)")
+            }
+        }
+        var vae = folder.vae
+        vae.actFn = "gelu"
+        XCTAssertThrowsError(try AutoencoderKL(config: vae, randomWeightsSeed: 0)) { error in
+            guard case .unsupportedOption(_, "act_fn", _, _)? = error as? ModelConfigurationError else { return XCTFail("\(error)") }
+        }
+        var text = folder.textEncoder
+        text.attentionHeadCount = 0
+        XCTAssertThrowsError(try CLIPTextEncoder(config: text, randomWeightsSeed: 0)) { error in
+            guard case .unsupportedOption(_, "num_attention_heads", _, _)? = error as? ModelConfigurationError else {
+                return XCTFail("\(error)")
+            }
+        }
+    }
+
     func testInconsistentComponents() throws {
         let model = try editableCopy()
         try edit(model.appendingPathComponent("unet/config.json")) { config in config["cross_attention_dim"] = 64 }

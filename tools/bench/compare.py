@@ -5,7 +5,7 @@
         parameters) against the reference step with TenSEAL (../shared/anchors/tenseal_step_json.py)
         and a numpy port of the reference selection (tools/hediffusion/make_selection_fixtures.py).
 
-Usage (from the repository root, after `swift build -c release`):
+Usage (from the repository root, after `make build`):
   python tools/bench/compare.py [ckks|step|all] [--reps N]
 Needs a venv with: tenseal==0.3.18 seal-python==4.4.0 numpy (see BENCHMARKS.md).
 Prints Markdown tables for BENCHMARKS.md.
@@ -62,7 +62,8 @@ def step(reps):
           f"{tenseal['values']} values {tenseal['total_s']*1e3:.2f} ms = **{reference_step*1e3:.2f} ms** per step\n")
     print("| mode | he-params | select | encrypt | evaluate | decrypt+merge | total | encrypted | ratio to reference step |")
     print("|---|---|---|---|---|---|---|---|---|")
-    rows = [("sparse", "tailored", []), ("sparse", "reference", []), ("packed", "tailored", []), ("packed", "reference", []),
+    rows = [("packed", "tailored", []), ("packed", "reference", []), ("sparse", "tailored", []), ("sparse", "reference", []),
+            ("paper", "tailored", []), ("paper", "reference", []),
             ("elementwise", "reference", ["--baseline-sample", "256"]), ("elementwise", "tailored", ["--baseline-sample", "256"])]
     results = {}
     for mode, params, extra in rows:

@@ -2,8 +2,9 @@ import CKKS
 import StableDiffusion
 import Tensor
 
-/// A partially encrypted latent: the selected points as a `SparseEncryptedTensor`, the others as a
-/// dense plaintext remainder (its values at encrypted coordinates are ignored).
+/// A partially encrypted latent as the `paper` protocol hands it to the evaluator: the selected
+/// points as a `SparseEncryptedTensor`, the others as a dense plaintext remainder (its values at
+/// encrypted coordinates are ignored).
 ///
 /// Conforms to `LatentAlgebra`, so a scheduler's `SchedulerStep.apply` computes x′ = a·x + term on
 /// it exactly as on a plaintext tensor: on ciphertexts for the encrypted points, in plaintext for
@@ -21,17 +22,6 @@ public struct EncryptedLatent: Sendable {
     }
 
     public var shape: [Int] { remainder.shape }
-
-    /// The dense latent: the remainder with the decrypted values written at their coordinates
-    /// (key holder only).
-    public func merged(using decryptor: Decryptor) throws(HEDiffusionError) -> Tensor {
-        let values = try encrypted.decryptedValues(using: decryptor)
-        var dense = remainder
-        dense.withUnsafeMutableBufferPointer { out in
-            for (index, value) in zip(encrypted.indices, values) { out[Int(index)] = value }
-        }
-        return dense
-    }
 }
 
 extension EncryptedLatent: LatentAlgebra {

@@ -43,35 +43,35 @@ public struct SparseEncryptedTensor: Sendable {
         self.ciphertexts = ciphertexts
     }
 
-    /// Encrypts `dense` at `indices`, at `level` (the level the update needs: one rescale above 0).
+    /// Encrypts `dense` at `indices`, at `level` and `scale` (default Δ). The encryptor draws its
+    /// randomness under a lock, so encryption itself is serial; the encodings run in parallel.
     public static func encrypting(
-        _ dense: Tensor, at indices: [UInt32], valuesPerCiphertext: Int, encryptor: Encryptor, level: Int
+        _ dense: Tensor, at indices: [UInt32], valuesPerCiphertext: Int, encryptor: Encryptor, level: Int,
+        scale: Double? = nil
     ) throws(HEDiffusionError) -> SparseEncryptedTensor {
         let chunks = chunkRanges(count: indices.count, size: valuesPerCiphertext)
         let values = gather(dense, at: indices)
         let ciphertexts = try concurrentMap(chunks) { range throws(CKKSError) in
-            try encryptor.encrypt(Array(values[range]), level: level)
+            try encryptor.encrypt(Array(values[range]), scale: scale, level: level)
         }
         return try SparseEncryptedTensor(shape: dense.shape, indices: indices, valuesPerCiphertext: valuesPerCiphertext, ciphertexts: ciphertexts)
     }
 
-    /// Every value multiplied by `factor`.
+    /// Every value multiplied by the plaintext `factor`.
     ///
-    /// The update has depth one and is decrypted right after, so when the modulus has room the
-    /// factor is encoded as an integer at scale 2^k (k from `factorScaleBits`, at least 16: a
-    /// relative quantization of 2^-(k+1), below the encryption error) and the product is *not*
-    /// rescaled: the scale grows to Δ·2^k and the key holder divides it out when decoding, which
-    /// saves the rescale's NTTs. Without that room it multiplies at the last prime and rescales,
-    /// which returns the scale to Δ one level down.
+    /// The update has depth one and is decrypted right after, so the factor is encoded as an
+    /// integer at scale 2^k (k from `factorScaleBits`, at least 16: a relative quantization of
+    /// 2^-(k+1), below the encryption error) and the product is *not* rescaled: the scale grows to
+    /// Δ·2^k (`productScale`) and the key holder divides it out when decoding, which saves the
+    /// rescale's NTTs. Ciphertexts at a level without that room are refused.
     public func scaled(by factor: Double) throws(HEDiffusionError) -> SparseEncryptedTensor {
         var result = self
         result.ciphertexts = try SparseEncryptedTensor.concurrentMap(ciphertexts.indices.map { $0..<($0 + 1) }) { range throws(CKKSError) in
             let c = ciphertexts[range.lowerBound]
-            let evaluator = Evaluator(context: c.context)
-            if let bits = SparseEncryptedTensor.factorScaleBits(context: c.context, level: c.level, scale: c.scale) {
-                return try evaluator.multiply(c, scalar: factor, scalarScale: exp2(bits))
+            guard let bits = SparseEncryptedTensor.factorScaleBits(context: c.context, level: c.level, scale: c.scale) else {
+                throw .invalidParameters("a ciphertext at level \(c.level) has no room for the update's product")
             }
-            return try evaluator.rescale(evaluator.multiply(c, scalar: factor))
+            return try Evaluator(context: c.context).multiply(c, scalar: factor, scalarScale: exp2(bits))
         }
         return result
     }
@@ -85,8 +85,18 @@ public struct SparseEncryptedTensor: Sendable {
         return room >= 16 ? min(24, room) : nil
     }
 
+    /// The scale of `scaled(by:)`'s result for a ciphertext at `level` and `scale`: Δ·2^k.
+    public static func productScale(context: CKKSContext, level: Int, scale: Double) -> Double? {
+        factorScaleBits(context: context, level: level, scale: scale).map { scale * exp2($0) }
+    }
+
     /// Bits of the modulus that must stay above a product's scale (|values| < 2^7).
     static let headroomBits = 8.0
+
+    /// The largest |value| the update may carry — in the latent, the term or the result — without
+    /// wrapping around the modulus: one unit below 2^(headroomBits − 1), which leaves the
+    /// encryption noise (far below one unit) no room to wrap.
+    public static let valueBound = exp2(headroomBits - 1) - 1
 
     /// Adds the dense plaintext `term` gathered at the coordinates (encoded at each ciphertext's
     /// level and scale).
@@ -99,6 +109,21 @@ public struct SparseEncryptedTensor: Sendable {
             let c = ciphertexts[range.lowerBound]
             let plaintext = try Encoder(context: c.context).encode(Array(values[chunks[range.lowerBound]]), scale: c.scale, level: c.level)
             return try Evaluator(context: c.context).add(c, plaintext)
+        }
+        return result
+    }
+
+    /// Adds an encrypted term at the same coordinates (ciphertext by ciphertext; levels and scales
+    /// must match, which the CKKS evaluator checks).
+    public func adding(encrypted term: SparseEncryptedTensor) throws(HEDiffusionError) -> SparseEncryptedTensor {
+        guard term.shape == shape else { throw .shapeMismatch(expected: shape, found: term.shape) }
+        guard term.indices == indices, term.valuesPerCiphertext == valuesPerCiphertext, term.ciphertexts.count == ciphertexts.count else {
+            throw .malformedMessage("the encrypted term does not cover the latent's coordinates")
+        }
+        var result = self
+        result.ciphertexts = try SparseEncryptedTensor.concurrentMap(ciphertexts.indices.map { $0..<($0 + 1) }) { range throws(CKKSError) in
+            let i = range.lowerBound
+            return try Evaluator(context: ciphertexts[i].context).add(ciphertexts[i], term.ciphertexts[i])
         }
         return result
     }

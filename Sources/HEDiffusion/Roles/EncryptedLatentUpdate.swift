@@ -14,14 +14,14 @@ public struct EncryptedLatentUpdate: LatentUpdateStrategy {
     }
 
     public mutating func apply(_ step: SchedulerStep, to latent: Tensor, stepIndex: Int) throws -> Tensor {
-        let (result, report) = try session.update(latent, with: step)
+        let (result, report) = try session.update(latent, with: step, stepIndex: stepIndex)
         reports.append(report)
         return result
     }
 
-    /// The whole run's report.
-    public var runReport: PrivateRunReport {
-        PrivateRunReport(mode: session.mode, threshold: session.keyHolder.selector.threshold,
+    /// The whole run's report, recording where its noise came from.
+    public func runReport(noise: NoiseOrigin) -> PrivateRunReport {
+        PrivateRunReport(mode: session.mode, noise: noise, threshold: session.keyHolder.selector.threshold,
                          parameters: session.keyHolder.context.parameters.description, steps: reports)
     }
 }
@@ -29,6 +29,8 @@ public struct EncryptedLatentUpdate: LatentUpdateStrategy {
 /// Per-step and total HE costs of one private generation (`--report report.json`).
 public struct PrivateRunReport: Sendable, Codable, Equatable {
     public var mode: PrivacyMode
+    /// `random` (the key holder's CSPRNG) or `seeded` (the torch-compatible generator).
+    public var noise: NoiseOrigin
     public var threshold: Double
     public var parameters: String
     public var steps: [StepReport]

@@ -3,8 +3,8 @@ import Dispatch
 import StableDiffusion
 import Tensor
 
-/// What one encrypted update cost: the per-stage wall time, how much was encrypted, and the bytes
-/// that cross the wire in each direction.
+/// What one encrypted update cost: the per-stage wall time, how much was encrypted, and the sizes
+/// of the two messages that crossed the wire.
 public struct StepReport: Sendable, Codable, Equatable {
     public var select: Double = 0
     public var encrypt: Double = 0
@@ -12,7 +12,9 @@ public struct StepReport: Sendable, Codable, Equatable {
     public var decryptMerge: Double = 0
     public var encryptedFraction: Double = 0
     public var encryptedCount = 0
+    /// The request's size in bytes (scaled up when `extrapolated`).
     public var bytesToEvaluator = 0
+    /// The reply's size in bytes (scaled up when `extrapolated`).
     public var bytesToKeyHolder = 0
     /// True when element-wise timings were measured on a sample and scaled to the whole latent.
     public var extrapolated = false
@@ -23,29 +25,34 @@ public struct StepReport: Sendable, Codable, Equatable {
     public init() {}
 }
 
-/// One key holder and one evaluator in a process, exchanging serialized messages exactly as over
-/// a network, so that every step's bytes are the real wire bytes.
+/// One key holder and one evaluator in a process, exchanging the serialized request and reply of
+/// every step exactly as over a network: the evaluator works only from the request's bytes, the
+/// key holder only from the reply's, and every message is kept in `transcript`.
 public final class PrivateUpdateSession: @unchecked Sendable {
     public let mode: PrivacyMode
     public let keyHolder: KeyHolder
-    public let evaluator: UpdateEvaluator
     /// For `.elementwise`: encrypt only this many elements and extrapolate their time to the
-    /// whole latent (the rest is updated in plaintext); nil encrypts every element.
+    /// whole latent (the key holder updates the rest itself); nil encrypts every element.
     public let baselineSample: Int?
+    /// Every message exchanged so far.
+    public private(set) var transcript = Transcript()
+    /// The evaluator, set up when the first step fixes the latent's shape.
+    public private(set) var evaluator: UpdateEvaluator?
 
     public init(mode: PrivacyMode, parameters: CKKSParameters, threshold: Double = 0.01, baselineSample: Int? = nil) throws(HEDiffusionError) {
         self.mode = mode
         keyHolder = try KeyHolder(parameters: parameters, mode: mode, threshold: threshold)
-        evaluator = try UpdateEvaluator(parameters: keyHolder.evaluatorParameters)
         self.baselineSample = mode == .elementwise ? baselineSample : nil
     }
 
-    /// Applies `step` to `latent` under this session's mode and reports the cost.
-    public func update(_ latent: Tensor, with step: SchedulerStep) throws -> (Tensor, StepReport) {
+    /// Applies `step` (the `stepIndex`-th update of the run) to `latent` under this session's mode
+    /// and reports the cost.
+    public func update(_ latent: Tensor, with step: SchedulerStep, stepIndex: Int = 0) throws -> (Tensor, StepReport) {
         var report = StepReport()
         if mode == .off {
             return (try step.apply(to: latent), report)
         }
+        let evaluator = try evaluator(for: latent.shape)
         var clock = Stopwatch()
         var selection = try keyHolder.select(latent)
         report.select = clock.lap()
@@ -54,13 +61,17 @@ public final class PrivateUpdateSession: @unchecked Sendable {
             selection = PointSelection(shape: selection.shape, encryptedIndices: Array(selection.encryptedIndices.prefix(max(sample, 1))),
                                        totalDistortion: selection.totalDistortion, removedDistortion: selection.removedDistortion)
         }
-        let outgoing = try keyHolder.encrypt(latent, selection: selection).serialized()
+        let context = keyHolder.context
+        let (request, pending) = try keyHolder.request(step, latent: latent, selection: selection, stepIndex: stepIndex)
+        let outgoing = request.serialized(context: context)
         report.encrypt = clock.lap()
-        let received = try evaluator.receive(outgoing)
-        let returning = try evaluator.apply(step, to: received).serialized()
+        let returning = try evaluator.respond(to: outgoing)
         report.evaluate = clock.lap()
-        let result = try keyHolder.decrypt(try EncryptedLatent(deserializing: returning, context: keyHolder.context))
+        let reply = try UpdateReply(deserializing: returning, context: context, expectedShape: latent.shape)
+        let result = try keyHolder.complete(pending, with: reply)
         report.decryptMerge = clock.lap()
+        transcript.record(stepIndex: stepIndex, .request, outgoing)
+        transcript.record(stepIndex: stepIndex, .reply, returning)
         report.encryptedCount = fullCount
         report.encryptedFraction = Double(fullCount) / Double(max(latent.scalars.count, 1))
         report.bytesToEvaluator = outgoing.count
@@ -76,6 +87,17 @@ public final class PrivateUpdateSession: @unchecked Sendable {
             report.extrapolated = true
         }
         return (result, report)
+    }
+
+    /// The session's evaluator; the first call fixes the latent shape, later calls must match it.
+    private func evaluator(for shape: [Int]) throws(HEDiffusionError) -> UpdateEvaluator {
+        if let evaluator {
+            guard evaluator.latentShape == shape else { throw .shapeMismatch(expected: evaluator.latentShape, found: shape) }
+            return evaluator
+        }
+        let made = try UpdateEvaluator(parameters: keyHolder.context.parameters, latentShape: shape)
+        evaluator = made
+        return made
     }
 }
 

@@ -33,10 +33,5 @@ public struct CLIPTextConfig: Sendable, Equatable, Decodable {
         layerNormEps = try c.value(.layerNormEps, default: 1e-5)
         dtype = try c.decodeIfPresent(String.self, forKey: .dtype)
             ?? c.decodeIfPresent(String.self, forKey: .torchDtype)
-        guard attentionHeadCount > 0, hiddenSize % attentionHeadCount == 0 else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .attentionHeadCount, in: c,
-                debugDescription: "hidden_size \(hiddenSize) is not divisible by num_attention_heads \(attentionHeadCount)")
-        }
     }
 }

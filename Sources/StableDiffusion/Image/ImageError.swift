@@ -4,6 +4,8 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     case invalidDimensions(width: Int, height: Int, channelCount: Int, pixelCount: Int)
     /// A tensor that is not an `[N, 3, H, W]` (or `[3, H, W]`) image batch.
     case invalidTensorShape([Int])
+    /// A decoded image tensor holds `count` NaN values (of `total`): there is no pixel to make of them.
+    case notANumber(count: Int, total: Int)
     /// The bytes do not start with the PNG signature.
     case notPNG
     /// The file ends inside a chunk, the zlib stream or the image data.
@@ -13,7 +15,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     /// A valid PNG that uses a feature this reader does not implement.
     case unsupported(String)
     /// The image is larger than the reader accepts.
-    case tooLarge(width: Int, height: Int)
+    case tooLarge(width: Int, height: Int, maximumPixelCount: Int)
     /// The file could not be read.
     case readFailed(path: String, reason: String)
     /// The file could not be written; nothing was left at the destination.
@@ -27,6 +29,9 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
                 + "and channels 3 (RGB) or 4 (RGBA)"
         case let .invalidTensorShape(shape):
             return "cannot convert a tensor of shape \(shape) to images: expected [N, 3, H, W] or [3, H, W]"
+        case let .notANumber(count, total):
+            return "the decoded image has \(count) NaN values of \(total); the model's weights or its latents "
+                + "are not finite numbers, so no image was made"
         case .notPNG:
             return "not a PNG file (the 8-byte PNG signature is missing)"
         case let .truncated(what):
@@ -35,8 +40,8 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
             return "PNG is corrupt: \(what)"
         case let .unsupported(what):
             return "PNG uses an unsupported feature: \(what); re-save it as a non-interlaced 8-bit RGB or RGBA PNG"
-        case let .tooLarge(width, height):
-            return "PNG of \(width)x\(height) pixels is too large (at most \(PNG.maximumPixelCount) pixels)"
+        case let .tooLarge(width, height, limit):
+            return "PNG of \(width)x\(height) pixels is too large (at most \(limit) pixels)"
         case let .readFailed(path, reason):
             return "cannot read \(path): \(reason)"
         case let .writeFailed(path, reason):

@@ -6,9 +6,11 @@ import Foundation
 ///
 /// The writer stores the image data in uncompressed DEFLATE blocks, so files are about
 /// `width · height · channels` bytes; the reader implements full inflate. Files are written
-/// atomically: a temporary file in the destination folder is renamed into place.
+/// atomically (`FileDestination`): a temporary file beside the destination is renamed into place,
+/// and only a regular file or a new path is ever replaced.
 public enum PNG {
-    /// The largest image the reader accepts, in pixels (64 megapixels).
+    /// The largest image the reader accepts by default, in pixels (64 megapixels). Callers with a
+    /// smaller use pass their own limit; either is checked on the header, before any inflating.
     public static let maximumPixelCount = 1 << 26
 
     private static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
@@ -35,21 +37,11 @@ public enum PNG {
     }
 
     /// Writes `image` to `url` atomically; on failure nothing is left at `url` or beside it.
+    ///
+    /// - Throws: `ImageError.writeFailed`, also when `url` is (or links to) a directory, device,
+    ///   FIFO or socket, which are refused before anything is written.
     public static func write(_ image: PixelImage, to url: URL) throws {
-        let bytes = encode(image)
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try Data(bytes).write(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ImageError.writeFailed(path: url.path, reason: error.localizedDescription)
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw ImageError.writeFailed(path: url.path, reason: reason)
-        }
+        try FileDestination.write(encode(image), to: url)
     }
 
     /// zlib stream of `data` in stored (uncompressed) DEFLATE blocks of at most 65 535 bytes.
@@ -79,19 +71,31 @@ public enum PNG {
 
     // MARK: Decoding
 
-    /// Reads and decodes the PNG file at `url`.
-    public static func read(from url: URL) throws -> PixelImage {
+    /// Reads and decodes the PNG file at `url`, a regular file (a FIFO or device is refused
+    /// rather than read without end).
+    ///
+    /// - Parameter maximumPixelCount: the largest image accepted; larger headers throw
+    ///   `ImageError.tooLarge` before the image data is inflated.
+    public static func read(from url: URL, maximumPixelCount: Int = maximumPixelCount) throws -> PixelImage {
+        var status = stat()
+        guard stat(url.path, &status) == 0 else {
+            throw ImageError.readFailed(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw ImageError.readFailed(path: url.path, reason: "not a regular file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
             throw ImageError.readFailed(path: url.path, reason: error.localizedDescription)
         }
-        return try decode([UInt8](data))
+        return try decode([UInt8](data), maximumPixelCount: maximumPixelCount)
     }
 
-    /// Decodes PNG file bytes; malformed input throws `ImageError`.
-    public static func decode(_ bytes: [UInt8]) throws -> PixelImage {
+    /// Decodes PNG file bytes; malformed input throws `ImageError`, an image of more than
+    /// `maximumPixelCount` pixels `ImageError.tooLarge` (checked on the header, before inflating).
+    public static func decode(_ bytes: [UInt8], maximumPixelCount: Int = maximumPixelCount) throws -> PixelImage {
         guard bytes.count >= 8, Array(bytes[0..<8]) == signature else { throw ImageError.notPNG }
         var position = 8
         var header: Header?
@@ -115,7 +119,7 @@ public enum PNG {
             switch type {
             case "IHDR":
                 guard header == nil else { throw ImageError.corrupt("repeated IHDR chunk") }
-                header = try Header(data)
+                header = try Header(data, maximumPixelCount: maximumPixelCount)
             case "PLTE":
                 guard length % 3 == 0, length > 0, length <= 768 else { throw ImageError.corrupt("invalid PLTE length") }
                 palette = data
@@ -180,15 +184,14 @@ public enum PNG {
         /// Bits per sample: 8, or 1, 2 or 4 for gray and palette images.
         let bitDepth: Int
 
-        init(_ data: [UInt8]) throws {
+        init(_ data: [UInt8], maximumPixelCount: Int) throws {
             guard data.count == 13 else { throw ImageError.corrupt("IHDR has \(data.count) bytes, expected 13") }
             width = Int(PNG.readUInt32(data, 0))
             height = Int(PNG.readUInt32(data, 4))
             colorType = data[9]
             guard width > 0, height > 0 else { throw ImageError.corrupt("zero width or height") }
-            guard width <= PNG.maximumPixelCount, height <= PNG.maximumPixelCount,
-                width * height <= PNG.maximumPixelCount
-            else { throw ImageError.tooLarge(width: width, height: height) }
+            guard width <= maximumPixelCount, height <= maximumPixelCount, width * height <= maximumPixelCount
+            else { throw ImageError.tooLarge(width: width, height: height, maximumPixelCount: maximumPixelCount) }
             guard [0, 2, 3, 4, 6].contains(colorType) else { throw ImageError.corrupt("invalid color type \(colorType)") }
             bitDepth = Int(data[8])
             let lowDepthAllowed = colorType == 0 || colorType == 3

@@ -5,11 +5,18 @@ extension PixelImage {
     ///
     /// Matches: diffusers 0.42.1 image_processor.py `VaeImageProcessor.postprocess` (output_type "pil"):
     /// `(x/2 + 0.5).clamp(0, 1)`, then `(· 255).round()` (halves to even) in float32.
+    /// Infinities clamp like any value beyond ±1 (to 255 and 0, as torch's clamp does).
+    ///
+    /// - Throws: `ImageError.invalidTensorShape` for other shapes; `ImageError.notANumber` when a
+    ///   value is NaN, which has no pixel value (diffusers' uint8 cast of NaN is undefined) and
+    ///   means the model or its weights are broken, so no image is made rather than a wrong one.
     public static func images(fromDecoded tensor: Tensor) throws -> [PixelImage] {
         let shape = tensor.shape.count == 3 ? [1] + tensor.shape : tensor.shape
         guard shape.count == 4, shape[1] == 3, shape[0] > 0, shape[2] > 0, shape[3] > 0 else {
             throw ImageError.invalidTensorShape(tensor.shape)
         }
+        let nanCount = tensor.scalars.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
+        guard nanCount == 0 else { throw ImageError.notANumber(count: nanCount, total: tensor.scalarCount) }
         let (count, height, width) = (shape[0], shape[2], shape[3])
         let plane = height * width
         return try (0..<count).map { n in

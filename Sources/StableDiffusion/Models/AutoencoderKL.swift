@@ -18,7 +18,7 @@ public struct AutoencoderKL: Sendable {
     ///
     /// - Parameter loadingEncoder: `false` skips the encoder's weights (text-to-image and the
     ///   key holder only decode); `encode` then throws.
-    /// - Throws: `ModelError` for block types or options outside SD v1.x VAEs (naming them),
+    /// - Throws: `ModelConfigurationError` for block types or options outside SD v1.x VAEs (`SDv1Support`),
     ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
     public init(config: AutoencoderKLConfig, weights: SafeTensors, loadingEncoder: Bool = true) throws {
         try self.init(config: config, checkpoint: CheckpointWeights(weights), loadingEncoder: loadingEncoder)
@@ -32,7 +32,7 @@ public struct AutoencoderKL: Sendable {
 
     /// Builds the model that `config` describes from the parameters `checkpoint` supplies.
     init(config: AutoencoderKLConfig, checkpoint root: CheckpointWeights, loadingEncoder: Bool) throws {
-        try AutoencoderKL.check(config)
+        try SDv1Support.check(config, file: "AutoencoderKL config")
         self.config = config
         let latent = config.latentChannels
         encoder = loadingEncoder ? try VAEEncoder(root.scoped("encoder"), config: config) : nil
@@ -91,27 +91,5 @@ public struct AutoencoderKL: Sendable {
         let encoded = try encoder(images)
         let moments = try quantConv.map { try $0(encoded) } ?? encoded
         return try LatentDistribution(moments: moments)
-    }
-
-    private static func check(_ config: AutoencoderKLConfig) throws {
-        for type in config.downBlockTypes where type != "DownEncoderBlock2D" {
-            throw ModelError.unsupportedBlockType(
-                model: "AutoencoderKL", key: "down_block_types", found: type, supported: ["DownEncoderBlock2D"])
-        }
-        for type in config.upBlockTypes where type != "UpDecoderBlock2D" {
-            throw ModelError.unsupportedBlockType(
-                model: "AutoencoderKL", key: "up_block_types", found: type, supported: ["UpDecoderBlock2D"])
-        }
-        guard config.actFn == "silu" else {
-            throw ModelError.unsupportedConfiguration(
-                model: "AutoencoderKL", key: "act_fn", value: config.actFn, reason: "only silu is implemented")
-        }
-        guard !config.blockOutChannels.isEmpty, config.normNumGroups > 0,
-              config.blockOutChannels.allSatisfy({ $0 % config.normNumGroups == 0 })
-        else {
-            throw ModelError.unsupportedConfiguration(
-                model: "AutoencoderKL", key: "block_out_channels", value: "\(config.blockOutChannels)",
-                reason: "needs at least one block, each divisible by norm_num_groups \(config.normNumGroups)")
-        }
     }
 }

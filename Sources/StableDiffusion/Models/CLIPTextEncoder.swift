@@ -17,8 +17,8 @@ public struct CLIPTextEncoder: Sendable {
 
     /// Builds the encoder that `config` describes and reads its parameters from `weights`.
     ///
-    /// - Throws: `ModelError.unsupportedConfiguration` for an activation other than quick_gelu or
-    ///   gelu, `SafeTensorsError` naming any missing or mis-shaped tensor.
+    /// - Throws: `ModelConfigurationError` for options outside SD v1.x text encoders (`SDv1Support`),
+    ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
     public init(config: CLIPTextConfig, weights: SafeTensors) throws {
         try self.init(config: config, checkpoint: CheckpointWeights(weights))
     }
@@ -31,11 +31,7 @@ public struct CLIPTextEncoder: Sendable {
 
     /// Builds the model that `config` describes from the parameters `checkpoint` supplies.
     init(config: CLIPTextConfig, checkpoint file: CheckpointWeights) throws {
-        guard let activation = CLIPEncoderLayer.Activation(rawValue: config.hiddenAct) else {
-            throw ModelError.unsupportedConfiguration(
-                model: "CLIPTextModel", key: "hidden_act", value: config.hiddenAct,
-                reason: "CLIP text encoders use quick_gelu or gelu")
-        }
+        let activation = try SDv1Support.activation(of: config, file: "CLIPTextModel config")
         self.config = config
         let root = file.contains("text_model.embeddings.token_embedding.weight") ? file.scoped("text_model") : file
         let width = config.hiddenSize

@@ -19,7 +19,7 @@ public struct LatentDistribution: Sendable {
 
     /// `mean + standardDeviation · ε` with ε drawn from `generator` as diffusers'
     /// `latent_dist.sample(generator)` draws it (one `randn` of the mean's shape).
-    public func sample(using generator: inout TorchRandomGenerator) throws -> Tensor {
+    public func sample<Generator: NoiseGenerator>(using generator: inout Generator) throws -> Tensor {
         try mean + standardDeviation * generator.randn(shape: mean.shape)
     }
 }

@@ -9,10 +9,6 @@ import Tensor
 ///
 /// Matches: diffusers 0.42.1 `models/unets/unet_2d_condition.py` `UNet2DConditionModel`.
 public struct UNet2DConditionModel: Sendable {
-    public static let supportedDownBlockTypes = ["CrossAttnDownBlock2D", "DownBlock2D"]
-    public static let supportedUpBlockTypes = ["CrossAttnUpBlock2D", "UpBlock2D"]
-    public static let supportedMidBlockTypes = ["UNetMidBlock2DCrossAttn"]
-
     public let config: UNet2DConditionConfig
     let timeLinear1: Linear
     let timeLinear2: Linear
@@ -25,7 +21,7 @@ public struct UNet2DConditionModel: Sendable {
 
     /// Builds the model that `config` describes and reads its parameters from `weights`.
     ///
-    /// - Throws: `ModelError` for block types or options outside SD v1.x (naming them),
+    /// - Throws: `ModelConfigurationError` for block types or options outside SD v1.x (`SDv1Support`),
     ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
     public init(config: UNet2DConditionConfig, weights: SafeTensors) throws {
         try self.init(config: config, checkpoint: CheckpointWeights(weights))
@@ -39,7 +35,7 @@ public struct UNet2DConditionModel: Sendable {
 
     /// Builds the model that `config` describes from the parameters `checkpoint` supplies.
     init(config: UNet2DConditionConfig, checkpoint root: CheckpointWeights) throws {
-        try UNet2DConditionModel.check(config)
+        try SDv1Support.check(config, file: "UNet2DConditionModel config")
         self.config = config
         let channels = config.blockOutChannels
         let timeInput = channels[0], timeChannels = 4 * channels[0]

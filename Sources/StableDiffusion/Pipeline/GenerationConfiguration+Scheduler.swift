@@ -4,7 +4,7 @@ extension GenerationConfiguration {
     ///
     /// PLMS forces `skip_prk_steps` (PLMS is PNDM without its Runge–Kutta warm-up) and
     /// DPM-Solver++ 2M sets `algorithm_type` and `solver_order`, as the name promises.
-    func makeScheduler(_ base: SchedulerConfiguration) throws -> any Scheduler {
+    public func makeScheduler(_ base: SchedulerConfiguration) throws -> any Scheduler {
         var configuration = base
         switch sampler {
         case .plms:

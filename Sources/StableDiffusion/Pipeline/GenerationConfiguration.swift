@@ -2,7 +2,8 @@
 ///
 /// Defaults follow diffusers' `StableDiffusionPipeline.__call__` (50 steps, guidance 7.5) and the
 /// paper's sampler (PLMS). Leaving `width`/`height` `nil` uses the model's native size, the UNet's
-/// `sample_size` times the VAE's downsampling factor (512 for SD v1.x).
+/// `sample_size` times the VAE's downsampling factor (512 for SD v1.x). Sizes are limited
+/// (`maximumImageSide`, `maximumPixelCount`); `checkSettings()` checks what needs no model.
 public struct GenerationConfiguration: Sendable, Equatable {
     /// The sampler driving the denoising loop.
     public enum Sampler: String, Sendable, CaseIterable {
@@ -42,12 +43,15 @@ public struct GenerationConfiguration: Sendable, Equatable {
     public var sampler: Sampler = .plms
     /// Seed of the torch-compatible generator drawing the initial (and DDIM's) noise.
     public var seed: UInt64 = 0
-    /// Output width in pixels, a multiple of 8; `nil` is the model's native size.
+    /// Output width in pixels, a multiple of 8 of at most `maximumImageSide` (2048); `nil` is the
+    /// model's native size.
     public var width: Int? = nil
-    /// Output height in pixels, a multiple of 8; `nil` is the model's native size.
+    /// Output height in pixels, a multiple of 8 of at most `maximumImageSide` (2048); `nil` is the
+    /// model's native size.
     public var height: Int? = nil
     /// Images generated per prompt (diffusers' `num_images_per_prompt`), ≥ 1; the batch holds
-    /// `prompts.count · batchSize` images, each prompt's images next to each other.
+    /// `prompts.count · batchSize` images, each prompt's images next to each other, of at most
+    /// `maximumPixelCount` pixels together.
     public var batchSize: Int = 1
     /// The image-to-image start; `nil` generates from pure noise (text-to-image).
     public var initImage: InitImage? = nil

@@ -8,20 +8,10 @@ struct ImageSize: Equatable {
 
 extension StableDiffusionPipeline {
     /// Checks every setting of `configuration` against this model and returns the output size:
-    /// the configured one, else the start image's, else the model's native size.
+    /// the configured one, else the start image's, else the model's native size; within
+    /// `GenerationConfiguration`'s size limits.
     func checkedSize(_ configuration: GenerationConfiguration) throws -> ImageSize {
-        func invalid(_ name: String, _ value: Any, _ expected: String) -> PipelineError {
-            .invalidSetting(name: name, value: "\(value)", expected: expected)
-        }
-        guard !configuration.prompts.isEmpty else { throw invalid("prompts", "[]", "at least one prompt") }
-        guard configuration.stepCount >= 1 else { throw invalid("steps", configuration.stepCount, "at least 1") }
-        guard configuration.guidanceScale.isFinite else {
-            throw invalid("guidance scale", configuration.guidanceScale, "a finite number (7.5 is usual)")
-        }
-        guard configuration.batchSize >= 1 else { throw invalid("batch size", configuration.batchSize, "at least 1") }
-        guard configuration.ddimEta >= 0, configuration.ddimEta <= 1 else {
-            throw invalid("DDIM eta", configuration.ddimEta, "a value in [0, 1]")
-        }
+        try configuration.checkSettings()
         let start = configuration.initImage
         let native = defaultImageSide
         let multiple = imageSideMultiple
@@ -30,18 +20,19 @@ extension StableDiffusionPipeline {
             ("width", configuration.width, start?.image.width), ("height", configuration.height, start?.image.height),
         ] {
             guard let side = value ?? fromImage ?? native else {
-                throw invalid(name, "unset", "a value: the UNet config has no sample_size to default to")
+                throw PipelineError.invalidSetting(
+                    name: name, value: "unset", expected: "a value: the UNet config has no sample_size to default to")
             }
             guard side > 0, side % multiple == 0 else {
-                throw invalid(name, side, "a positive multiple of \(multiple) for this model")
+                throw PipelineError.invalidSetting(
+                    name: name, value: "\(side)", expected: "a positive multiple of \(multiple) for this model")
             }
             sides.append(side)
         }
+        try GenerationConfiguration.checkImageSize(
+            width: sides[0], height: sides[1], promptCount: configuration.prompts.count, batchSize: configuration.batchSize)
         let size = ImageSize(width: sides[0], height: sides[1])
         if let start {
-            guard start.strength > 0, start.strength <= 1 else {
-                throw invalid("strength", start.strength, "a value in (0, 1]")
-            }
             guard start.image.width == size.width, start.image.height == size.height else {
                 throw PipelineError.initImageSizeMismatch(
                     width: start.image.width, height: start.image.height, expectedWidth: size.width,
@@ -57,9 +48,9 @@ extension StableDiffusionPipeline {
     /// Text-to-image: `randn(shape) · init_noise_sigma`. Image-to-image: the start image's VAE
     /// latent sample times the scaling factor, repeated over the batch, forward-diffused with one
     /// `randn(shape)` to the first of the last `⌊steps · strength⌋` steps.
-    func initialLatents(
+    func initialLatents<Generator: NoiseGenerator>(
         _ configuration: GenerationConfiguration, size: ImageSize, scheduler: inout any Scheduler,
-        generator: inout TorchRandomGenerator
+        generator: inout Generator
     ) throws -> Tensor {
         let factor = vae.downsamplingFactor
         let shape = [configuration.imageCount, unet.config.inChannels, size.height / factor, size.width / factor]

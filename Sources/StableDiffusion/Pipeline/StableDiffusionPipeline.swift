@@ -59,25 +59,37 @@ public struct StableDiffusionPipeline: Sendable {
         return try generate(configuration, latentUpdate: &update, progress: progress)
     }
 
-    /// Runs `configuration`, letting `latentUpdate` apply every sampler step, and decodes the images.
+    /// Runs `configuration`, letting `latentUpdate` apply every sampler step, and decodes the images;
+    /// the noise comes from the torch-compatible generator seeded with `configuration.seed`.
     public func generate<Strategy: LatentUpdateStrategy>(
         _ configuration: GenerationConfiguration, latentUpdate: inout Strategy,
         progress: (GenerationProgress) -> Void = { _ in }
     ) throws -> GenerationResult {
-        let latents = try denoise(configuration, latentUpdate: &latentUpdate, progress: progress)
+        var noise = TorchRandomGenerator(seed: configuration.seed)
+        return try generate(configuration, latentUpdate: &latentUpdate, noise: &noise, progress: progress)
+    }
+
+    /// Runs `configuration` with every random draw taken from `noise` (`configuration.seed` is then
+    /// unused), letting `latentUpdate` apply every sampler step, and decodes the images.
+    public func generate<Strategy: LatentUpdateStrategy, Noise: NoiseGenerator>(
+        _ configuration: GenerationConfiguration, latentUpdate: inout Strategy, noise: inout Noise,
+        progress: (GenerationProgress) -> Void = { _ in }
+    ) throws -> GenerationResult {
+        let latents = try denoise(configuration, latentUpdate: &latentUpdate, noise: &noise, progress: progress)
         return GenerationResult(images: try decode(latents), latents: latents)
     }
 
     /// The denoising loop: the final latents (scaled by the VAE's scaling factor, diffusers'
-    /// `output_type="latent"`), without decoding them.
-    public func denoise<Strategy: LatentUpdateStrategy>(
-        _ configuration: GenerationConfiguration, latentUpdate: inout Strategy,
+    /// `output_type="latent"`), without decoding them. Every random draw — the initial latent,
+    /// the image-to-image encoder sample and forward noise, DDIM's variance noise — comes from
+    /// `noise`, in diffusers' order.
+    public func denoise<Strategy: LatentUpdateStrategy, Noise: NoiseGenerator>(
+        _ configuration: GenerationConfiguration, latentUpdate: inout Strategy, noise generator: inout Noise,
         progress: (GenerationProgress) -> Void = { _ in }
     ) throws -> Tensor {
         let size = try checkedSize(configuration)
         let textStates = try encodePrompts(configuration, progress: progress)
         var scheduler = try configuration.makeScheduler(schedulerConfiguration)
-        var generator = TorchRandomGenerator(seed: configuration.seed)
         var latents = try initialLatents(configuration, size: size, scheduler: &scheduler, generator: &generator)
 
         let first = scheduler.stepIndex

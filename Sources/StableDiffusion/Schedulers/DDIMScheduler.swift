@@ -54,9 +54,7 @@ public struct DDIMScheduler: Scheduler {
     public func scaleModelInput(_ sample: Tensor) throws -> Tensor { sample }
 
     public mutating func step(modelOutput: Tensor, noise: Tensor?) throws -> SchedulerStep {
-        guard stepIndex < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: stepIndex, count: timesteps.count)
-        }
+        try checkStepIndex(stepIndex)
         let t = Int(timesteps[stepIndex])
         let previous = t - stride
         let alpha = Double(schedule.alphasCumprod[t])

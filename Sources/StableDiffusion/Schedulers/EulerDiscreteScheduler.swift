@@ -50,18 +50,14 @@ public struct EulerDiscreteScheduler: Scheduler {
     }
 
     public func scaleModelInput(_ sample: Tensor) throws -> Tensor {
-        guard stepIndex < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: stepIndex, count: timesteps.count)
-        }
+        try checkStepIndex(stepIndex)
         let sigma = sigmas[stepIndex]
         let divisor = (sigma * sigma + 1).squareRoot()
         return try Tensor(shape: sample.shape, scalars: sample.scalars.map { $0 / divisor })
     }
 
     public mutating func step(modelOutput: Tensor, noise: Tensor?) throws -> SchedulerStep {
-        guard stepIndex < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: stepIndex, count: timesteps.count)
-        }
+        try checkStepIndex(stepIndex)
         let dt = sigmas[stepIndex + 1] - sigmas[stepIndex]
         let timestep = timesteps[stepIndex]
         stepIndex += 1
@@ -85,26 +81,4 @@ public struct EulerDiscreteScheduler: Scheduler {
             shape: original.shape,
             scalars: LatentMath.combination([1, Double(sigmas[index])], [original.scalars, noise.scalars]))
     }
-}
-
-/// The σ appended after the last timestep: 0 or σ at training step 0, per `final_sigmas_type`.
-func finalSigma(_ configuration: SchedulerConfiguration, _ schedule: NoiseSchedule) throws -> Float {
-    switch configuration.finalSigmasType {
-    case "zero": return 0
-    case "sigma_min": return schedule.sigmas[0]
-    default:
-        throw SchedulerError.unsupportedConfiguration(
-            key: "final_sigmas_type", value: configuration.finalSigmasType, hint: "use zero or sigma_min")
-    }
-}
-
-/// `np.interp(x, arange(table.count), table)`: linear interpolation in double, exact at grid points.
-func interpolate(_ table: [Float], at x: Double) -> Float {
-    let last = table.count - 1
-    if x <= 0 { return table[0] }
-    if x >= Double(last) { return table[last] }
-    let low = Int(x.rounded(.down))
-    if x == Double(low) { return table[low] }
-    let slope = Double(table[low + 1]) - Double(table[low])
-    return Float(slope * (x - Double(low)) + Double(table[low]))
 }

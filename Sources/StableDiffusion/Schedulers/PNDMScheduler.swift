@@ -61,9 +61,7 @@ public struct PNDMScheduler: Scheduler {
     public func scaleModelInput(_ sample: Tensor) throws -> Tensor { sample }
 
     public mutating func step(modelOutput: Tensor, noise: Tensor?) throws -> SchedulerStep {
-        guard stepIndex < timesteps.count else {
-            throw SchedulerError.stepOutOfRange(index: stepIndex, count: timesteps.count)
-        }
+        try checkStepIndex(stepIndex)
         try LatentMath.checkShape(modelOutput.shape, against: latentShape)
         latentShape = modelOutput.shape
         let eps = modelOutput.scalars

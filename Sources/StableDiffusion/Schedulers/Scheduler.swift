@@ -42,7 +42,7 @@ extension Scheduler {
 
     /// `step(modelOutput:noise:)` drawing the noise, only when needed, from `generator`,
     /// in the order diffusers draws it (one `randn` of the prediction's shape per noisy step).
-    public mutating func step(modelOutput: Tensor, generator: inout TorchRandomGenerator) throws -> SchedulerStep {
+    public mutating func step<Generator: NoiseGenerator>(modelOutput: Tensor, generator: inout Generator) throws -> SchedulerStep {
         let noise = requiresNoise ? try generator.randn(shape: modelOutput.shape) : nil
         return try step(modelOutput: modelOutput, noise: noise)
     }

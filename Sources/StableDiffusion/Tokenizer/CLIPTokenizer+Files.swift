@@ -118,7 +118,13 @@ private struct TokenizerSettings {
             endToken = Self.token(object["eos_token"]) ?? endToken
             unknownToken = Self.token(object["unk_token"]) ?? unknownToken
             padToken = Self.token(object["pad_token"]) ?? padToken
-            if let length = object["model_max_length"] as? Int {
+            if let value = object["model_max_length"], !(value is NSNull) {
+                guard let length = value as? Int else {
+                    throw TokenizerError.invalidFile(
+                        file: url.path,
+                        reason: "model_max_length \(value) is not an integer in 2...\(CLIPTokenizer.maximumMaxLength) (CLIP uses 77)")
+                }
+                try CLIPTokenizer.checkMaxLength(length, file: url.path)
                 maxLength = length
             }
         }

@@ -17,6 +17,10 @@ public struct CLIPTokenizer: Sendable {
     public let unknownTokenID: Int
     /// Length of `inputIDs`, BOS and EOS included (77 for SD v1.x).
     public let maxLength: Int
+    /// The largest `maxLength` accepted: far above CLIP's 77 (no CLIP text encoder has more
+    /// positions), yet small enough that padding every prompt to it costs nothing. A config asking
+    /// for more (transformers writes 10^30 for "no limit") is refused instead of allocating it.
+    public static let maximumMaxLength = 4096
     /// Number of distinct token ids.
     public let vocabularyCount: Int
 
@@ -36,9 +40,9 @@ public struct CLIPTokenizer: Sendable {
     ///   - merges: BPE merges, highest priority first.
     ///   - addedTokens: tokens recognized verbatim in the text (at least BOS and EOS).
     ///   - startToken, endToken, padToken, unknownToken: special token strings.
-    ///   - maxLength: padded length of `inputIDs`.
+    ///   - maxLength: padded length of `inputIDs`, in `2...maximumMaxLength`.
     /// - Throws: `TokenizerError.invalidFile` (with `source` as the file) when a special token or
-    ///   a merge result is missing from the vocabulary.
+    ///   a merge result is missing from the vocabulary, or `maxLength` is out of range.
     public init(
         vocabulary: [String: Int],
         merges: [(String, String)],
@@ -61,9 +65,7 @@ public struct CLIPTokenizer: Sendable {
         endTokenID = try id(of: endToken, "end")
         padTokenID = try id(of: padToken, "pad")
         unknownTokenID = try id(of: unknownToken, "unknown")
-        guard maxLength >= 2 else {
-            throw TokenizerError.invalidFile(file: source, reason: "model_max_length \(maxLength) leaves no room for BOS and EOS")
-        }
+        try Self.checkMaxLength(maxLength, file: source)
         self.maxLength = maxLength
         vocabularyCount = Set(all.values).count
         var table: [PairKey: (rank: Int, merged: Int)] = [:]
@@ -85,6 +87,15 @@ public struct CLIPTokenizer: Sendable {
         // Longest first, so that leftmost-longest matching reduces to "first that fits".
         self.addedTokens = specials.map { (Array($0.key.unicodeScalars), $0.value) }
             .sorted { ($0.content.count, $0.id) > ($1.content.count, $1.id) }
+    }
+
+    /// Refuses a `model_max_length` outside `2...maximumMaxLength`, naming `file`: BOS and EOS
+    /// need two places, and padding allocates `maxLength` ids per prompt.
+    static func checkMaxLength(_ maxLength: Int, file: String) throws {
+        guard (2...maximumMaxLength).contains(maxLength) else {
+            throw TokenizerError.invalidFile(
+                file: file, reason: "model_max_length \(maxLength) is outside 2...\(maximumMaxLength) (CLIP uses 77)")
+        }
     }
 
     /// Token ids of `text` without BOS/EOS, padding or truncation.

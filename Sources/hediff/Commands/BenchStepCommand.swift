@@ -8,8 +8,8 @@ struct BenchStepCommand: ParsableCommand {
         commandName: "step",
         abstract: "Time the encrypted update of one PLMS step on a 4x64x64 latent (SD v1.5 at 512x512).")
 
-    @Option(help: "sparse (HE-Diffusion), packed (all points, dense) or elementwise (one ciphertext per element).")
-    var privacy: PrivacyMode = .sparse
+    @Option(help: "packed (default), sparse, elementwise (one ciphertext per element) or paper (the paper's exact protocol).")
+    var privacy: PrivacyMode = .packed
 
     @Option(name: .customLong("he-params"), help: "CKKS parameters: reference (the paper's) or tailored.")
     var heParams: HEParameterPreset = .tailored

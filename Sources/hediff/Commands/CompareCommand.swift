@@ -8,7 +8,7 @@ import StableDiffusion
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Run plaintext and encrypted generation with the same seed; print latent error, PSNR and SSIM.")
+        abstract: "Run plaintext and encrypted generation on the same noise; print latent error, PSNR and SSIM.")
 
     @OptionGroup(title: "Generation")
     var sampling: SamplingOptions
@@ -23,29 +23,35 @@ struct CompareCommand: ParsableCommand {
     var privacy: PrivacyOptions
 
     func validate() throws {
-        guard privacy.privacy != .off else { throw ValidationError("--privacy off compares nothing; choose sparse, packed or elementwise") }
+        guard privacy.privacy.isPrivate else { throw ValidationError("--privacy off compares nothing; choose packed, sparse, elementwise or paper") }
     }
 
     func run() throws {
         let outputs = try output.map { try OutputFiles(path: $0 + "-plain.png", count: 1) }
         let privateOutputs = try output.map { try OutputFiles(path: $0 + "-private.png", count: 1) }
+        try privacy.checkOutputs()
         let folder = try DiffusersModelFolder(url: DefaultModel.resolve(sampling.model))
         let configuration = sampling.configuration(defaults: folder.generationDefaults)
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: false)
-        printError(SamplingOptions.summary(configuration))
+        // Both runs draw the same noise: two copies of one generator, before either draws.
+        let noise = privacy.makeNoise(seed: sampling.seed)
+        printError(SamplingOptions.summary(configuration, noise: noise.origin))
         printError("plaintext run…")
         let start = Date()
-        let plain = try pipeline.generate(configuration)
+        var plainUpdate = PlaintextLatentUpdate()
+        var plainNoise = noise.twin
+        let plain = try pipeline.generate(configuration, latentUpdate: &plainUpdate, noise: &plainNoise)
         let plainSeconds = Date().timeIntervalSince(start)
         printError("encrypted run (\(privacy.privacy.rawValue), \(privacy.heParams.rawValue))…")
         var update = try privacy.makeUpdate()
         let privateStart = Date()
-        let encrypted = try pipeline.generate(configuration, latentUpdate: &update)
+        var privateNoise = noise.twin
+        let encrypted = try pipeline.generate(configuration, latentUpdate: &update, noise: &privateNoise)
         let privateSeconds = Date().timeIntervalSince(privateStart)
         let (maxError, meanError) = try ImageComparison.latentError(plain.latents, encrypted.latents)
         let psnr = try ImageComparison.psnr(plain.images[0], encrypted.images[0])
         let ssim = try ImageComparison.ssim(plain.images[0], encrypted.images[0])
-        let overhead = update.runReport.totals.total
+        let overhead = update.runReport(noise: noise.origin).totals.total
         try outputs?.write(plain.images)
         try privateOutputs?.write(encrypted.images)
         if json {

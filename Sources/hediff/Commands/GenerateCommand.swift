@@ -10,8 +10,10 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate images with Stable Diffusion v1.x; every denoising update runs encrypted (--privacy).",
         discussion: """
-            Privacy: the update x' = a*x + term runs on CKKS ciphertexts held by an evaluator without the key; \
-            the noise predictor (U-Net) still sees the plaintext latent, as in the paper (docs/THREAT-MODEL.md).
+            Privacy: the update x' = a*x + term runs on CKKS ciphertexts held by an evaluator without the key \
+            (--privacy packed by default, noise from the key holder's CSPRNG unless --seed is given); the noise \
+            predictor (U-Net) still sees the plaintext latent, as in the paper (docs/THREAT-MODEL.md; \
+            hediff audit measures what the evaluator can rebuild).
             Without --model, the embedded tiny-shapes model is used. \
             With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
             its size is the output size. With --batch-size N > 1, OUT.png becomes OUT-1.png ... OUT-N.png. \
@@ -21,22 +23,22 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Generation")
     var sampling: SamplingOptions
 
-    @Option(help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
+    @Option(parsing: .unconditional, help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
     var eta: Double = 0
 
-    @Option(help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
     var width: Int?
 
-    @Option(help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
+    @Option(parsing: .unconditional, help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(help: "Images to generate.")
+    @Option(parsing: .unconditional, help: "Images to generate.")
     var batchSize: Int = 1
 
     @Option(help: "A PNG to start from (image-to-image).")
     var image: String?
 
-    @Option(help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
+    @Option(parsing: .unconditional, help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
     var strength: Double?
 
     @Option(help: "Where to write the PNG.")
@@ -45,7 +47,11 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Privacy")
     var privacy: PrivacyOptions
 
+    @Option(help: "Write every message exchanged with the evaluator, exactly as sent, into this new folder (step-0001-request.bin, step-0001-reply.bin, …).")
+    var transcript: String?
+
     func validate() throws {
+        if transcript != nil, !privacy.privacy.isPrivate { throw ValidationError("--transcript needs a private mode (--privacy off exchanges nothing)") }
         guard (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1]") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         for (name, value) in [("width", width), ("height", height)] {
@@ -61,6 +67,8 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let outputs = try OutputFiles(path: output, count: batchSize)
+        try privacy.checkOutputs()
+        let transcriptFolder = try transcript.map(TranscriptFolder.init(path:))
         let modelURL = try DefaultModel.resolve(sampling.model)
         printError("loading \(modelURL.path)…")
         let folder = try DiffusersModelFolder(url: modelURL)
@@ -77,8 +85,9 @@ struct GenerateCommand: ParsableCommand {
         let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: image != nil)
         var bar = ProgressBar()
         var update = try privacy.makeUpdate()
-        printError(SamplingOptions.summary(configuration))
-        let result = try pipeline.generate(configuration, latentUpdate: &update) { event in
+        var noise = privacy.makeNoise(seed: sampling.seed)
+        printError(SamplingOptions.summary(configuration, noise: noise.origin))
+        let result = try pipeline.generate(configuration, latentUpdate: &update, noise: &noise) { event in
             switch event {
             case let .promptTruncated(truncation):
                 bar.finishLine()
@@ -90,68 +99,14 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         bar.finishLine()
-        try privacy.finish(update.runReport)
+        try privacy.finish(update.runReport(noise: noise.origin))
+        try transcriptFolder?.write(update.session.transcript)
         try outputs.write(result.images)
         for url in outputs.urls { print(url.path) }
     }
 }
 
 extension GenerationConfiguration.Sampler: ExpressibleByArgument {}
-
-/// The PNG files one run writes, checked before any work so that a bad path fails fast, and
-/// written so that a failure leaves none of them behind.
-struct OutputFiles {
-    let urls: [URL]
-
-    /// `path` itself for one image; `stem-1.ext` … `stem-N.ext` for more.
-    init(path: String, count: Int) throws {
-        let url = URL(fileURLWithPath: path)
-        if count == 1 {
-            urls = [url]
-        } else {
-            let stem = url.deletingPathExtension()
-            let ext = url.pathExtension.isEmpty ? "png" : url.pathExtension
-            urls = (1...count).map { URL(fileURLWithPath: "\(stem.path)-\($0).\(ext)") }
-        }
-        for url in urls { try Self.checkWritable(url) }
-    }
-
-    /// Writes each image atomically; if one fails, removes those already written and rethrows.
-    func write(_ images: [PixelImage]) throws {
-        var written: [URL] = []
-        do {
-            for (image, url) in zip(images, urls) {
-                try PNG.write(image, to: url)
-                written.append(url)
-            }
-        } catch {
-            for url in written { try? FileManager.default.removeItem(at: url) }
-            throw error
-        }
-    }
-
-    private static func checkWritable(_ url: URL) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw OutputPathError(path: url.path, reason: "it is a directory")
-        }
-        let folder = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw OutputPathError(path: url.path, reason: "the folder \(folder) does not exist")
-        }
-        guard access(folder, W_OK) == 0 else {
-            throw OutputPathError(path: url.path, reason: "the folder \(folder) is not writable")
-        }
-    }
-}
-
-/// An output path that cannot be written, found before generating.
-struct OutputPathError: Error, CustomStringConvertible {
-    let path: String
-    let reason: String
-
-    var description: String { "cannot write \(path): \(reason)" }
-}
 
 /// A one-line progress bar on stderr: redrawn in place on a terminal, one line per step otherwise.
 struct ProgressBar {

@@ -1,20 +1,24 @@
 import ArgumentParser
 import Foundation
 import HEDiffusion
+import StableDiffusion
 
-/// The options that choose how the denoising update is protected, shared by `generate` and
-/// `compare`.
+/// The options that choose how the denoising update is protected, shared by `generate`,
+/// `compare` and `audit`.
 struct PrivacyOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "off, elementwise, packed or sparse (HE-Diffusion).",
+        "packed (default), sparse, elementwise, paper or off.",
         discussion: """
-            The update of every step runs on CKKS ciphertexts; the noise predictor still sees the \
-            plaintext latent, as in the paper. The evaluator sees only ciphertexts, the coordinates \
-            of the encrypted points and the unencrypted remainder (docs/THREAT-MODEL.md).
+            packed: every latent value and the update's term encrypted; the evaluator sees ciphertexts, \
+            the coefficient a_t and the step index. sparse: the paper's min-distortion selection, \
+            hardened; the evaluator also sees which points are encrypted. elementwise: packed, one \
+            value per ciphertext (the paper's baseline). paper: the paper's exact protocol, for \
+            reproduction: plaintext remainder and term, rebuildable by the evaluator. In every mode \
+            the noise predictor (U-Net) sees the plaintext latent (docs/THREAT-MODEL.md).
             """))
-    var privacy: PrivacyMode = .sparse
+    var privacy: PrivacyMode = .packed
 
-    @Option(help: "Selection threshold: the fraction of the total distortion left unencrypted (sparse).")
+    @Option(help: "Selection threshold: the fraction of the total distortion left unencrypted (sparse, paper).")
     var threshold: Double = 0.01
 
     @Option(name: .customLong("he-params"), help: "CKKS parameters: tailored or reference (the paper's).")
@@ -32,6 +36,25 @@ struct PrivacyOptions: ParsableArguments {
         if baselineSample != nil, privacy != .elementwise { throw ValidationError("--baseline-sample applies to --privacy elementwise only") }
     }
 
+    /// Checks, before any work, that the report can be written.
+    func checkOutputs() throws {
+        if let report { try OutputFiles.check(report) }
+    }
+
+    /// The noise of a run: torch-compatible with `seed` (always in plaintext, where it defaults
+    /// to 0), else from the key holder's CSPRNG. Prints the warnings this choice calls for.
+    func makeNoise(seed: UInt64?) -> GenerationNoise {
+        if privacy == .paper {
+            printError("warning: --privacy paper sends the remainder and the term in plaintext: the evaluator can rebuild "
+                + "most of the image (hediff audit), and re-sent decryptions expose the key (IND-CPA-D); for reproduction only")
+        }
+        guard privacy.isPrivate else { return .seeded(seed ?? SamplingOptions.plaintextSeed) }
+        guard let seed else { return .random() }
+        printError("warning: with --seed the noise is reproducible: whoever knows or guesses the seed can rebuild the image "
+            + "from the evaluator's messages; omit --seed for noise from the key holder's CSPRNG")
+        return .seeded(seed)
+    }
+
     /// The strategy for `privacy`.
     func makeUpdate() throws -> EncryptedLatentUpdate {
         EncryptedLatentUpdate(session: try PrivateUpdateSession(
@@ -40,7 +63,7 @@ struct PrivacyOptions: ParsableArguments {
 
     /// Prints the per-step table and totals to stderr and writes the JSON report if asked.
     func finish(_ run: PrivateRunReport) throws {
-        guard privacy != .off else { return }
+        guard privacy.isPrivate else { return }
         printError("step  select  encrypt  evaluate  dec+merge   total  encrypted  bytes→eval  bytes→key")
         for (index, step) in run.steps.enumerated() {
             printError(Self.row(String(index + 1), step))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HEDiffusion
 import StableDiffusion
 
 /// The model, prompt and sampler options shared by `generate` and `compare`.
@@ -12,22 +13,30 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "The text to steer away from.")
     var negativePrompt: String = ""
 
-    @Option(help: "Denoising steps (default: the model's generation_defaults.json, else 50).")
+    @Option(parsing: .unconditional, help: "Denoising steps (default: the model's generation_defaults.json, else 50).")
     var steps: Int?
 
-    @Option(help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
     var guidance: Double?
 
     @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
     var sampler: GenerationConfiguration.Sampler = .plms
 
-    @Option(help: "Seed of the torch-compatible noise generator.")
-    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Seed of the torch-compatible noise generator (plaintext default: 0).",
+        discussion: """
+            In a private mode the noise comes from the key holder's cryptographic generator unless a \
+            seed is given; with a seed, whoever knows or guesses it can rebuild the image from the \
+            evaluator's messages (hediff audit).
+            """))
+    var seed: UInt64?
 
     /// Steps and guidance when neither the command line nor the model folder sets them: SD v1.x's
     /// customary values.
     static let fallbackStepCount = 50
     static let fallbackGuidanceScale = 7.5
+    /// The seed of plaintext runs without `--seed` (diffusers' examples' habit).
+    static let plaintextSeed: UInt64 = 0
 
     func validate() throws {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
@@ -42,12 +51,14 @@ struct SamplingOptions: ParsableArguments {
         configuration.stepCount = steps ?? defaults.stepCount ?? Self.fallbackStepCount
         configuration.guidanceScale = guidance ?? defaults.guidanceScale ?? Self.fallbackGuidanceScale
         configuration.sampler = sampler
-        configuration.seed = seed
+        configuration.seed = seed ?? Self.plaintextSeed
         return configuration
     }
 
-    /// One line for stderr: the settings a run uses, so that defaults taken from the model are visible.
-    static func summary(_ configuration: GenerationConfiguration) -> String {
-        "\(configuration.sampler.rawValue), \(configuration.stepCount) steps, guidance \(configuration.guidanceScale), seed \(configuration.seed)"
+    /// One line for stderr: the settings a run uses, so that defaults taken from the model are
+    /// visible; `noise` says where the noise comes from.
+    static func summary(_ configuration: GenerationConfiguration, noise: NoiseOrigin) -> String {
+        let source = noise == .seeded ? "seed \(configuration.seed)" : "noise from the key holder's CSPRNG"
+        return "\(configuration.sampler.rawValue), \(configuration.stepCount) steps, guidance \(configuration.guidanceScale), \(source)"
     }
 }

@@ -105,6 +105,20 @@ final class PNGTests: XCTestCase {
         XCTAssertThrowsError(try PNG.decode(chunks.bytes))
     }
 
+    /// The pixel limit is checked on the header, before inflating: a header declaring 4096x4096
+    /// over image data that is not even valid zlib is refused as too large, not as corrupt.
+    func testPixelLimitIsCheckedBeforeInflating() throws {
+        var chunks = Chunks(PNG.encode(try sampleImage(width: 4, height: 2, channels: 3)))
+        chunks.list[0].data[0...7] = [0, 0, 0x10, 0, 0, 0, 0x10, 0]
+        chunks.list[1].data = [0xFF, 0xFF, 0xFF]
+        XCTAssertThrowsError(try PNG.decode(chunks.bytes, maximumPixelCount: 2048 * 2048)) { error in
+            XCTAssertEqual(error as? ImageError, .tooLarge(width: 4096, height: 4096, maximumPixelCount: 2048 * 2048))
+        }
+        XCTAssertThrowsError(try PNG.decode(chunks.bytes)) { error in
+            if case .tooLarge? = error as? ImageError { XCTFail("within the default limit: \(error)") }
+        }
+    }
+
     func testMalformedHeadersGiveSpecificErrors() throws {
         let valid = PNG.encode(try sampleImage(width: 4, height: 2, channels: 3))
         func mutatedHeader(_ change: (inout [UInt8]) -> Void) -> [UInt8] {

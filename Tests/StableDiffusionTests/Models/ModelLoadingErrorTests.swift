@@ -35,10 +35,10 @@ final class ModelLoadingErrorTests: XCTestCase {
         unetConfig.downBlockTypes[1] = "AttnDownBlock2D"
         XCTAssertThrowsError(try UNet2DConditionModel(config: unetConfig, weights: folder.weights(for: .unet))) { error in
             XCTAssertEqual(
-                error as? ModelError,
-                .unsupportedBlockType(
-                    model: "UNet2DConditionModel", key: "down_block_types", found: "AttnDownBlock2D",
-                    supported: UNet2DConditionModel.supportedDownBlockTypes))
+                error as? ModelConfigurationError,
+                .unsupportedOption(
+                    file: "UNet2DConditionModel config", key: "down_block_types", value: "AttnDownBlock2D",
+                    hint: "SD v1.x uses CrossAttnDownBlock2D and DownBlock2D"))
             XCTAssertTrue("\(error)".contains("AttnDownBlock2D"))
         }
         var vaeConfig = folder.vae

@@ -1,0 +1,89 @@
+/// The arithmetic the schedulers share, in one place: numpy-compatible timestep grids, σ
+/// interpolation and the final σ, and dense elementwise combinations of latent-shaped buffers.
+
+/// numpy-compatible index arithmetic used to lay out inference timesteps.
+enum TimestepGrid {
+    /// `np.linspace(start, stop, count)` in double precision.
+    static func linspace(_ start: Double, _ stop: Double, _ count: Int) -> [Double] {
+        guard count > 1 else { return count == 1 ? [start] : [] }
+        let step = (stop - start) / Double(count - 1)
+        var values = (0..<count).map { Double($0) * step + start }
+        values[count - 1] = stop
+        return values
+    }
+
+    /// `np.arange(start, stop, step)` in double precision.
+    static func arange(_ start: Double, _ stop: Double, _ step: Double) -> [Double] {
+        let count = max(0, Int(((stop - start) / step).rounded(.up)))
+        return (0..<count).map { start + Double($0) * step }
+    }
+
+    /// `np.round`: halves to even.
+    static func round(_ values: [Double]) -> [Double] {
+        values.map { $0.rounded(.toNearestOrEven) }
+    }
+
+    /// Checks that every timestep indexes the training schedule.
+    static func validated(_ timesteps: [Double], trainCount: Int) throws -> [Double] {
+        for t in timesteps where !(t >= 0 && t <= Double(trainCount - 1)) {
+            throw SchedulerError.invalidParameter(
+                name: "timesteps", value: "\(t)",
+                expected: "values in 0...\(trainCount - 1); check steps_offset, timestep_spacing and the step count")
+        }
+        return timesteps
+    }
+
+    /// Checks an inference step count against the training schedule.
+    static func checkStepCount(_ stepCount: Int, trainCount: Int) throws {
+        guard stepCount >= 1 && stepCount <= trainCount else {
+            throw SchedulerError.invalidParameter(
+                name: "step count", value: "\(stepCount)", expected: "1...\(trainCount)")
+        }
+    }
+}
+
+/// Dense elementwise arithmetic on flat float32 buffers, accumulated in double.
+enum LatentMath {
+    /// `Σ_k weights[k] · terms[k]`, elementwise; every term has the same count.
+    static func combination(_ weights: [Double], _ terms: [[Float]]) -> [Float] {
+        let count = terms.first?.count ?? 0
+        var accumulator = [Double](repeating: 0, count: count)
+        for (weight, term) in zip(weights, terms) where weight != 0 {
+            term.withUnsafeBufferPointer { t in
+                accumulator.withUnsafeMutableBufferPointer { a in
+                    for i in a.indices { a[i] += weight * Double(t[i]) }
+                }
+            }
+        }
+        return accumulator.map { Float($0) }
+    }
+
+    /// Throws unless `tensorShape` equals the latent shape fixed by the first step.
+    static func checkShape(_ tensorShape: [Int], against latentShape: [Int]?) throws {
+        if let latentShape, latentShape != tensorShape {
+            throw SchedulerError.shapeMismatch(expected: latentShape, found: tensorShape)
+        }
+    }
+}
+
+/// The σ appended after the last timestep: 0 or σ at training step 0, per `final_sigmas_type`.
+func finalSigma(_ configuration: SchedulerConfiguration, _ schedule: NoiseSchedule) throws -> Float {
+    switch configuration.finalSigmasType {
+    case "zero": return 0
+    case "sigma_min": return schedule.sigmas[0]
+    default:
+        throw SchedulerError.unsupportedConfiguration(
+            key: "final_sigmas_type", value: configuration.finalSigmasType, hint: "use zero or sigma_min")
+    }
+}
+
+/// `np.interp(x, arange(table.count), table)`: linear interpolation in double, exact at grid points.
+func interpolate(_ table: [Float], at x: Double) -> Float {
+    let last = table.count - 1
+    if x <= 0 { return table[0] }
+    if x >= Double(last) { return table[last] }
+    let low = Int(x.rounded(.down))
+    if x == Double(low) { return table[low] }
+    let slope = Double(table[low + 1]) - Double(table[low])
+    return Float(slope * (x - Double(low)) + Double(table[low]))
+}

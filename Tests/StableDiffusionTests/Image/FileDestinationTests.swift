@@ -1,0 +1,87 @@
+import Foundation
+import StableDiffusion
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writing replaces only a regular file or creates a new path: directories, devices, FIFOs and
+/// symbolic links to them are refused before anything is written, and stay what they were. The
+/// device cases go through a link in a temporary folder (or only `resolve`, which writes nothing),
+/// so that even a broken check could only ever replace the link, never a real device node.
+final class FileDestinationTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = try Fixtures.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    private let image = Result { try PixelImage(width: 2, height: 1, channelCount: 3, pixels: [1, 2, 3, 4, 5, 6]) }
+
+    /// `lstat`'s file type of `path`.
+    private func fileType(_ path: String) -> mode_t {
+        var status = stat()
+        XCTAssertEqual(lstat(path, &status), 0, path)
+        return status.st_mode & S_IFMT
+    }
+
+    private func assertRefused(_ url: URL, mentioning fragment: String, line: UInt = #line) throws {
+        XCTAssertThrowsError(try PNG.write(image.get(), to: url), line: line) { error in
+            guard case let .writeFailed(_, reason)? = error as? ImageError else { return XCTFail("\(error)", line: line) }
+            XCTAssertTrue(reason.contains(fragment), reason, line: line)
+        }
+    }
+
+    func testFIFOAndLinksToFIFOsAreRefusedAndKept() throws {
+        let fifo = folder.appendingPathComponent("pipe")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        let link = folder.appendingPathComponent("link.png")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "pipe")
+        try assertRefused(fifo, mentioning: "FIFO")
+        try assertRefused(link, mentioning: "FIFO")
+        XCTAssertEqual(fileType(fifo.path), S_IFIFO)
+        XCTAssertEqual(fileType(link.path), S_IFLNK)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["link.png", "pipe"])
+    }
+
+    func testDevicesAndDirectoriesAreRefused() throws {
+        let link = folder.appendingPathComponent("null.png")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "/dev/null")
+        try assertRefused(link, mentioning: "device")
+        XCTAssertEqual(fileType(link.path), S_IFLNK, "the link was not replaced")
+        for device in ["/dev/null", "/dev/full"] {
+            XCTAssertThrowsError(try FileDestination.resolve(URL(fileURLWithPath: device)), device)
+        }
+        let directory = folder.appendingPathComponent("sub.png")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        try assertRefused(directory, mentioning: "directory")
+        try assertRefused(folder.appendingPathComponent("missing/out.png"), mentioning: "does not exist")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["null.png", "sub.png"])
+    }
+
+    /// A link to a regular file writes the file it names and stays a link.
+    func testLinkToRegularFileWritesTheTarget() throws {
+        let target = folder.appendingPathComponent("target.png")
+        try Data("old".utf8).write(to: target)
+        let link = folder.appendingPathComponent("link.png")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "target.png")
+        try PNG.write(image.get(), to: link)
+        XCTAssertEqual(fileType(link.path), S_IFLNK)
+        XCTAssertEqual(try PNG.read(from: target), try image.get())
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["link.png", "target.png"])
+    }
+
+    /// Reading a FIFO would block for ever; it is refused as not a regular file.
+    func testReadRefusesAFIFO() throws {
+        let fifo = folder.appendingPathComponent("pipe.png")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        XCTAssertThrowsError(try PNG.read(from: fifo)) { error in
+            XCTAssertEqual(error as? ImageError, .readFailed(path: fifo.path, reason: "not a regular file"))
+        }
+    }
+}
