@@ -7,7 +7,7 @@
 //                  │                       └─► swift-crypto (CSPRNG only)
 //                  └───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
 //   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
-//                            └─► AESNI (C: AES-NI with function-level target attributes)
+//                            └─► OTKernels (C: AES-NI with function-level target attributes, GF(2^255−19) product)
 //
 // No unsafe flags, so that other packages can depend on these libraries by version. This
 // package's own builds add AVX2/BMI2 code generation through the Makefile (`make build`).
@@ -51,10 +51,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "SecretSharing", dependencies: ["RingArithmetic"]),
-        .target(name: "AESNI"),
+        .target(name: "OTKernels"),
         .target(
             name: "ObliviousTransfer",
-            dependencies: ["SecretSharing", "RingArithmetic", "AESNI", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["SecretSharing", "RingArithmetic", "OTKernels", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"]),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),

@@ -1,6 +1,6 @@
-import AESNI
+import OTKernels
 
-/// AES-128 encryption under one expanded key: AES-NI when the CPU has it (the `AESNI` C target, which
+/// AES-128 encryption under one expanded key: AES-NI when the CPU has it (the `OTKernels` C target, which
 /// enables the instructions per function so the package needs no compiler flags), else a portable
 /// byte-wise implementation. Used as the pseudorandom generator that stretches IKNP's base-OT seeds
 /// (`AESCounterPRG`) and as the fixed-key permutation of the correlation-robust hash

@@ -1,7 +1,9 @@
+import OTKernels
+
 /// An element of GF(p), p = 2^255 − 19, in five 51-bit limbs (radix 2^51, little-endian).
 ///
-/// Limbs may exceed 51 bits between operations (up to ≈ 2^54); `multiply` accepts such inputs and
-/// returns limbs below 2^52. Only `encoded` produces the canonical value. Written for the base OT's
+/// Limbs may exceed 51 bits between operations (up to ≈ 2^54); `*` accepts such inputs and returns limbs
+/// below 2^52. Only `encoded` produces the canonical value. Written for the base OT's
 /// curve arithmetic (`EdwardsPoint`), following the representation of Bernstein et al.'s Ed25519
 /// papers; none of its code is copied. Operations do not branch on values.
 struct Field25519: Sendable, Equatable {
@@ -60,24 +62,21 @@ struct Field25519: Sendable, Equatable {
 
     static prefix func - (a: Field25519) -> Field25519 { zero - a }
 
+    /// The product, by the C kernel (`hediff_fe25519_mul`, same radix-2^51 schoolbook with the ×19 wrap).
     static func * (a: Field25519, b: Field25519) -> Field25519 {
-        @inline(__always) func m(_ x: UInt64, _ y: UInt64) -> UInt128 { UInt128(x) * UInt128(y) }
-        let b1 = b.l1 &* 19, b2 = b.l2 &* 19, b3 = b.l3 &* 19, b4 = b.l4 &* 19
-        let r0 = m(a.l0, b.l0) + m(a.l1, b4) + m(a.l2, b3) + m(a.l3, b2) + m(a.l4, b1)
-        var r1 = m(a.l0, b.l1) + m(a.l1, b.l0) + m(a.l2, b4) + m(a.l3, b3) + m(a.l4, b2)
-        var r2 = m(a.l0, b.l2) + m(a.l1, b.l1) + m(a.l2, b.l0) + m(a.l3, b4) + m(a.l4, b3)
-        var r3 = m(a.l0, b.l3) + m(a.l1, b.l2) + m(a.l2, b.l1) + m(a.l3, b.l0) + m(a.l4, b4)
-        var r4 = m(a.l0, b.l4) + m(a.l1, b.l3) + m(a.l2, b.l2) + m(a.l3, b.l1) + m(a.l4, b.l0)
-        let mask = UInt128(Field25519.mask51)
-        r1 += r0 >> 51
-        r2 += r1 >> 51
-        r3 += r2 >> 51
-        r4 += r3 >> 51
-        let folded = (r0 & mask) + (r4 >> 51) * 19
-        let c0 = UInt64(truncatingIfNeeded: folded & mask)
-        let c1 = UInt64(truncatingIfNeeded: (r1 & mask) + (folded >> 51))
-        return Field25519(l0: c0, l1: c1, l2: UInt64(truncatingIfNeeded: r2 & mask),
-                          l3: UInt64(truncatingIfNeeded: r3 & mask), l4: UInt64(truncatingIfNeeded: r4 & mask))
+        var x = (a.l0, a.l1, a.l2, a.l3, a.l4), y = (b.l0, b.l1, b.l2, b.l3, b.l4)
+        var r: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutablePointer(to: &r) { pr in
+            withUnsafePointer(to: &x) { px in
+                withUnsafePointer(to: &y) { py in
+                    // Homogeneous tuples are laid out contiguously, like a C array.
+                    hediff_fe25519_mul(UnsafeMutableRawPointer(pr).assumingMemoryBound(to: UInt64.self),
+                                       UnsafeRawPointer(px).assumingMemoryBound(to: UInt64.self),
+                                       UnsafeRawPointer(py).assumingMemoryBound(to: UInt64.self))
+                }
+            }
+        }
+        return Field25519(l0: r.0, l1: r.1, l2: r.2, l3: r.3, l4: r.4)
     }
 
     func squared() -> Field25519 { self * self }

@@ -1,4 +1,4 @@
-#include "AESNI.h"
+#include "OTKernels.h"
 
 
 #if defined(__x86_64__) || defined(__i386__)
