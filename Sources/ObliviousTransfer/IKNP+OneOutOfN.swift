@@ -37,9 +37,25 @@ extension IKNPSender {
     }
 }
 
+/// A 1-out-of-N transfer whose columns are sent and whose masked messages are still to come: lets a
+/// protocol put more of its own messages into the same flight (`IKNPReceiver.startReceive(oneOutOf:…)`).
+public struct PendingOneOutOfN {
+    let choices: [Int]
+    let k: Int
+    let w: Int
+    /// The receiver's pads, H(⊕_i K_{i,c_i}) per transfer.
+    let pads: [UInt64]
+}
+
 extension IKNPReceiver {
     /// Receives message choices[e] (0 ≤ choices[e] < 2^k) of each transfer e.
     public func receive(oneOutOf choices: [Int], choiceBitCount k: Int, bitWidth w: Int) throws -> [UInt64] {
+        try finishReceive(try startReceive(oneOutOf: choices, choiceBitCount: k, bitWidth: w))
+    }
+
+    /// First half of `receive(oneOutOf:…)`: sends the k random OTs' columns per transfer (queued in the
+    /// channel, not yet flushed) and computes the pads.
+    public func startReceive(oneOutOf choices: [Int], choiceBitCount k: Int, bitWidth w: Int) throws -> PendingOneOutOfN {
         guard (1...64).contains(w) else { throw ObliviousTransferError.invalidBitWidth(w) }
         guard (1...16).contains(k) else { throw ObliviousTransferError.invalidBitWidth(k) }
         let n = 1 << k
@@ -53,17 +69,22 @@ extension IKNPReceiver {
         let keys = try randomOT(choices: bits)
         let firstTweak = oneOutOfNTweakBase | nextOneOutOfNIndex
         nextOneOutOfNIndex &+= UInt64(choices.count * n)
-        let masked = try channel.receivePacked(count: choices.count * n, bitWidth: w)
-        let mask: UInt64 = w == 64 ? .max : (1 << UInt64(w)) - 1
-        var out = [UInt64](repeating: 0, count: choices.count)
+        var pads = [UInt64](repeating: 0, count: choices.count)
         let hash = CorrelationRobustHash()
         for (e, c) in choices.enumerated() {
             var combined = Block()
             for i in 0..<k { combined ^= keys[e * k + i] }
-            let pad = hash.hash(combined, tweak: firstTweak &+ UInt64(e * n + c))
-            out[e] = (masked[e * n + c] ^ pad[0]) & mask
+            pads[e] = hash.hash(combined, tweak: firstTweak &+ UInt64(e * n + c))[0]
         }
-        return out
+        return PendingOneOutOfN(choices: choices, k: k, w: w, pads: pads)
+    }
+
+    /// Second half: receives the masked messages and unmasks the chosen ones.
+    public func finishReceive(_ pending: PendingOneOutOfN) throws -> [UInt64] {
+        let n = 1 << pending.k, w = pending.w
+        let masked = try channel.receivePacked(count: pending.choices.count * n, bitWidth: w)
+        let mask: UInt64 = w == 64 ? .max : (1 << UInt64(w)) - 1
+        return pending.choices.enumerated().map { e, c in (masked[e * n + c] ^ pending.pads[e]) & mask }
     }
 }
 

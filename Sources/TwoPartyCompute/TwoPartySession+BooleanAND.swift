@@ -10,26 +10,34 @@ import SecretSharing
 extension TwoPartySession {
     /// Shares of random (a, b, c) with c = a ∧ b; two flights (one per OT direction).
     func bitTriples(count: Int) throws -> (a: [UInt8], b: [UInt8], c: [UInt8]) {
-        let a = randomBits(count)
-        let choices = a.map { $0 == 1 }
-        var messages: [(Block, Block)] = []
-        var chosen: [Block] = []
         if party == .server {
-            messages = try otSender.randomOT(count: count)
-            chosen = try otReceiver.randomOT(choices: choices)
+            let sent = try tripleSenderHalf(count: count)
+            return try combineTriple(sender: sent, receiver: try tripleReceiverHalf(count: count))
         } else {
-            chosen = try otReceiver.randomOT(choices: choices)
-            messages = try otSender.randomOT(count: count)
+            let received = try tripleReceiverHalf(count: count)
+            return try combineTriple(sender: try tripleSenderHalf(count: count), receiver: received)
         }
-        // As sender: b = m₀ ⊕ m₁ and u = m₀, so a_peer·b = u ⊕ (the peer's chosen m). As receiver: v = m_a.
-        var b = [UInt8](repeating: 0, count: count), c = [UInt8](repeating: 0, count: count)
-        for i in 0..<count {
-            let m0 = UInt8(truncatingIfNeeded: messages[i].0[0]) & 1, m1 = UInt8(truncatingIfNeeded: messages[i].1[0]) & 1
-            let v = UInt8(truncatingIfNeeded: chosen[i][0]) & 1
-            b[i] = m0 ^ m1
-            c[i] = (a[i] & b[i]) ^ m0 ^ v
-        }
-        return (a, b, c)
+    }
+
+    /// This party as random-OT receiver with its random a as choices: v = m_a (sends the columns).
+    func tripleReceiverHalf(count: Int) throws -> (a: [UInt8], v: [UInt8]) {
+        let a = randomBits(count)
+        let chosen = try otReceiver.randomOT(choices: a.map { $0 == 1 })
+        return (a, chosen.map { UInt8(truncatingIfNeeded: $0[0]) & 1 })
+    }
+
+    /// This party as random-OT sender: b = m₀ ⊕ m₁ and u = m₀, so a_peer·b = u ⊕ (the peer's v).
+    func tripleSenderHalf(count: Int) throws -> (b: [UInt8], u: [UInt8]) {
+        let messages = try otSender.randomOT(count: count)
+        let u = messages.map { UInt8(truncatingIfNeeded: $0.0[0]) & 1 }
+        let b = zip(u, messages).map { $0 ^ (UInt8(truncatingIfNeeded: $1.1[0]) & 1) }
+        return (b, u)
+    }
+
+    /// c = a∧b ⊕ u ⊕ v: with the peer's share, (a₀ ⊕ a₁)∧(b₀ ⊕ b₁).
+    func combineTriple(sender: (b: [UInt8], u: [UInt8]), receiver: (a: [UInt8], v: [UInt8])) throws -> (a: [UInt8], b: [UInt8], c: [UInt8]) {
+        let c = (0..<receiver.a.count).map { (receiver.a[$0] & sender.b[$0]) ^ sender.u[$0] ^ receiver.v[$0] }
+        return (receiver.a, sender.b, c)
     }
 
     /// Shares of x ∧ y using the given triples; one simultaneous exchange of 2 bits per AND.

@@ -15,9 +15,9 @@ let millionaireLeafBits = 4
 ///
 /// Cost per element, IKNP: 4q random OTs and 16·2·q bits for the digits, 2 random OTs and 4 opened bits per
 /// AND, Σ over levels of 2·pairs − 1 ANDs (the lowest node never needs eq), 2q − 2 − ⌈log₂ q⌉ for q a power
-/// of two. Flights: client 2 + ⌈log₂ q⌉ (digit OT
-/// columns, triple columns, one exchange per tree level), server 1 + ⌈log₂ q⌉ (its triple columns ride
-/// with its first exchange).
+/// of two. Flights: 1 + ⌈log₂ q⌉ per party (the
+/// client's digit and triple columns in one flight, the server's digit messages, then its triple columns
+/// with its first exchange; one exchange per tree level).
 extension TwoPartySession {
     /// Shares of 1{x < y}: the server passes x, the client y, each element below 2^bitCount.
     public func lessThan(_ values: [UInt64], bitCount: Int) throws -> [UInt8] {
@@ -34,8 +34,19 @@ extension TwoPartySession {
         let digitMask = UInt64(radix - 1)
         func digit(_ v: UInt64, _ j: Int) -> Int { Int((v >> UInt64(j * leafBits)) & digitMask) }
 
-        // Leaves, digit-major: index j·n + e.
+        // Triples for the whole tree at once.
+        var needed = 0
+        var width = digits
+        while width > 1 {
+            let pairs = width / 2
+            needed += (2 * pairs - 1) * n
+            width = pairs + width % 2
+        }
+
+        // Leaves, digit-major: index j·n + e. The client's digit columns and its triple columns travel in
+        // one flight: it starts the 1-out-of-16 transfer, does its triple-receiver half, then finishes.
         var lt = [UInt8](repeating: 0, count: digits * n), eq = [UInt8](repeating: 0, count: digits * n)
+        let triples: (a: [UInt8], b: [UInt8], c: [UInt8])
         if party == .server {
             let ltMask = randomBits(digits * n), eqMask = randomBits(digits * n)
             var messages = [UInt64](repeating: 0, count: digits * n * radix)
@@ -51,25 +62,19 @@ extension TwoPartySession {
             try otSender.send(oneOutOf: messages, choiceBitCount: leafBits, bitWidth: 2)
             lt = ltMask
             eq = eqMask
+            triples = try bitTriples(count: needed)
         } else {
             var choices = [Int](repeating: 0, count: digits * n)
             for j in 0..<digits { for e in 0..<n { choices[j * n + e] = digit(values[e], j) } }
-            let received = try otReceiver.receive(oneOutOf: choices, choiceBitCount: leafBits, bitWidth: 2)
+            let pending = try otReceiver.startReceive(oneOutOf: choices, choiceBitCount: leafBits, bitWidth: 2)
+            let receiverHalf = try tripleReceiverHalf(count: needed)
+            let received = try otReceiver.finishReceive(pending)
             for i in 0..<(digits * n) {
                 lt[i] = UInt8(received[i] & 1)
                 eq[i] = UInt8(received[i] >> 1)
             }
+            triples = try combineTriple(sender: try tripleSenderHalf(count: needed), receiver: receiverHalf)
         }
-
-        // Triples for the whole tree at once.
-        var needed = 0
-        var width = digits
-        while width > 1 {
-            let pairs = width / 2
-            needed += (2 * pairs - 1) * n
-            width = pairs + width % 2
-        }
-        let triples = try bitTriples(count: needed)
         var used = 0
 
         width = digits

@@ -71,6 +71,6 @@ func millionaireCost(n: Int, bits: Int) -> (serverBytes: Int, clientBytes: Int, 
     let server = packedBytes(q * n * (1 << leaf), bits: 2) + iknpColumnBytes(ands) + openBytes
     let client = iknpColumnBytes(q * n * leaf) + iknpColumnBytes(ands) + openBytes
     // Server: digit messages, then its triple columns with the first exchange, then one per level.
-    // Client: digit columns, triple columns, then one per level.
-    return (server, client, 1 + levels, levels == 0 ? 1 : 2 + levels)
+    // Client: digit and triple columns together, then one per level.
+    return (server, client, 1 + levels, 1 + levels)
 }
