@@ -6,6 +6,8 @@
 //   hediff ─► HEDiffusion ─► CKKS ─► RingArithmetic ─► ModularArithmetic
 //                  │                       └─► swift-crypto (CSPRNG only)
 //                  └───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
+//   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
+//                            └─► OTKernels (C: AES-NI with function-level target attributes, GF(2^255−19) product)
 //
 // No unsafe flags, so that other packages can depend on these libraries by version. This
 // package's own builds add AVX2/BMI2 code generation through the Makefile (`make build`).
@@ -48,12 +50,21 @@ let package = Package(
                 "CKKS", "StableDiffusion", "HEDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "SecretSharing", dependencies: ["RingArithmetic"]),
+        .target(name: "OTKernels"),
+        .target(
+            name: "ObliviousTransfer",
+            dependencies: ["SecretSharing", "RingArithmetic", "OTKernels", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"]),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
         .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
+        .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing"]),
+        .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "StableDiffusion"]),
     ]
 )

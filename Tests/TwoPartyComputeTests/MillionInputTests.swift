@@ -1,0 +1,102 @@
+import SecretSharing
+import TwoPartyCompute
+import XCTest
+
+/// The acceptance runs: each protocol on 10^6 seeded random inputs against its plaintext
+/// function, in calls of 2^14 elements. Release builds only (CI runs `swift test -c release`); a debug
+/// build skips them, the small-input tests in `ProtocolTests` cover the same code.
+final class MillionInputTests: XCTestCase {
+    private let total = 1_000_000
+    private let chunk = 1 << 14
+
+    override func setUpWithError() throws {
+        #if DEBUG
+        throw XCTSkip("10^6-input runs need a release build")
+        #endif
+    }
+
+    /// Runs `body` on chunks of the inputs (`width` words per element) in one session per party; returns
+    /// both parties' outputs.
+    private func run(ring: Ring = .z37, width: Int = 1, _ first: [UInt64], _ second: [UInt64],
+                     _ body: @escaping @Sendable (TwoPartySession, ArraySlice<UInt64>) throws -> [UInt64]) throws -> ([UInt64], [UInt64]) {
+        let chunk = self.chunk * width
+        let run = try runProtocol(ring: ring) { s in
+            let mine = s.party == .server ? first : second
+            var out: [UInt64] = []
+            out.reserveCapacity(mine.count)
+            var i = 0
+            while i < mine.count {
+                out += try body(s, mine[i..<min(i + chunk, mine.count)])
+                i += chunk
+            }
+            return out
+        }
+        return (run.server, run.client)
+    }
+
+    func testMostSignificantBitOnAMillionInputs() throws {
+        var g = SeededGenerator(seed: 200)
+        let ring = Ring.z37
+        let values = (0..<total).map { _ in ring.random(using: &g) }
+        let (x0, x1) = ring.share(values, using: &g)
+        let (a, b) = try run(x0, x1) { s, x in try s.mostSignificantBit(Array(x)).map { UInt64($0) } }
+        var wrong = 0
+        for i in 0..<total where (a[i] ^ b[i]) != (ring.mostSignificantBit(values[i]) ? 1 : 0) { wrong += 1 }
+        XCTAssertEqual(wrong, 0)
+    }
+
+    func testTruncationOnAMillionInputs() throws {
+        var g = SeededGenerator(seed: 201)
+        let ring = Ring.z37
+        let limit = Int64(1) << 35
+        let plain = (0..<total).map { _ in Int64(bitPattern: g.next()) % limit }
+        let (x0, x1) = ring.share(plain.map { ring.element($0) }, using: &g)
+        let (a, b) = try run(x0, x1) { s, x in try s.truncate(Array(x), by: 12, mode: .exact) }
+        let (c, d) = try run(x0, x1) { s, x in try s.truncate(Array(x), by: 12, mode: .approximate) }
+        var wrongExact = 0, wrongApproximate = 0
+        for i in 0..<total {
+            let floor = plain[i] >> 12
+            if ring.signedValue(ring.add(a[i], b[i])) != floor { wrongExact += 1 }
+            let approx = ring.signedValue(ring.add(c[i], d[i]))
+            if approx != floor && approx != floor - 1 { wrongApproximate += 1 }
+        }
+        XCTAssertEqual(wrongExact, 0)
+        XCTAssertEqual(wrongApproximate, 0)
+    }
+
+    func testSelectionConversionExtensionAndTableOnAMillionInputs() throws {
+        var g = SeededGenerator(seed: 202)
+        let ring = Ring.z37, wide = try Ring(bitWidth: 48), index = try Ring(bitWidth: 4)
+        let limit = Int64(1) << 35
+        let plain = (0..<total).map { _ in Int64(bitPattern: g.next()) % limit }
+        let values = plain.map { ring.element($0) }
+        let bits = (0..<total).map { _ in g.next() & 1 }
+        let bitMask = (0..<total).map { _ in g.next() & 1 }
+        let (x0, x1) = ring.share(values, using: &g)
+        let table = (0..<16).map { _ in ring.random(using: &g) }
+        let (i0, i1) = index.share(values.map { $0 & 0xF }, using: &g)
+        // Interleave per element: bit share, value share, index share.
+        let first = (0..<total).flatMap { [bitMask[$0], x0[$0], i0[$0]] }
+        let second = (0..<total).flatMap { [bits[$0] ^ bitMask[$0], x1[$0], i1[$0]] }
+        let (a, b) = try run(width: 3, first, second) { s, chunk in
+            let packed = Array(chunk)
+            let n = packed.count / 3
+            let myBits = (0..<n).map { UInt8(packed[3 * $0]) }
+            let myValues = (0..<n).map { packed[3 * $0 + 1] }
+            let myIndices = (0..<n).map { packed[3 * $0 + 2] }
+            let b2a = try s.booleanToArithmetic(myBits)
+            let selected = try s.select(myBits, myValues)
+            let extended = try s.extend(myValues, to: wide)
+            let looked = try s.lookUp(myIndices, indexBits: 4, table: s.party == .server ? table : [], outputRing: ring)
+            return (0..<n).flatMap { [b2a[$0], selected[$0], extended[$0], looked[$0]] }
+        }
+        var wrong = [0, 0, 0, 0]
+        for i in 0..<total {
+            if ring.add(a[4 * i], b[4 * i]) != bits[i] { wrong[0] += 1 }
+            if ring.add(a[4 * i + 1], b[4 * i + 1]) != (bits[i] == 1 ? values[i] : 0) { wrong[1] += 1 }
+            if wide.signedValue(wide.add(a[4 * i + 2], b[4 * i + 2])) != plain[i] { wrong[2] += 1 }
+            if ring.add(a[4 * i + 3], b[4 * i + 3]) != table[Int(values[i] & 0xF)] { wrong[3] += 1 }
+        }
+        XCTAssertEqual(wrong, [0, 0, 0, 0], "B2A, multiplexer, extension, table")
+    }
+}
