@@ -48,10 +48,18 @@ let package = Package(
                 "CKKS", "StableDiffusion", "HEDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
-        .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
-        .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        // Helpers shared by the test targets (no product: not part of the libraries).
+        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+        .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt", "_TestSupport"]),
+        .testTarget(
+            name: "RingArithmeticTests",
+            dependencies: [
+                "RingArithmetic", "BigInt", "_TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
+        .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic", "_TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "StableDiffusion"]),
