@@ -50,7 +50,7 @@ public struct AESCTRGenerator: RandomBytesGenerator, CustomStringConvertible, Cu
     private var keystream: Keystream?
     private var position = 0
 
-    static let chunkBytes = 1 << 16
+    private static let chunkBytes = 1 << 16
     private static let zeros = [UInt8](repeating: 0, count: chunkBytes)
 
     /// A generator whose output is determined by `seed` and `stream`.
