@@ -56,15 +56,23 @@ let package = Package(
             name: "ObliviousTransfer",
             dependencies: ["SecretSharing", "RingArithmetic", "OTKernels", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"]),
-        .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt"]),
-        .testTarget(name: "RingArithmeticTests", dependencies: ["RingArithmetic", "BigInt"]),
-        .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        // Helpers shared by the test targets (no product: not part of the libraries).
+        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+        .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt", "_TestSupport"]),
+        .testTarget(
+            name: "RingArithmeticTests",
+            dependencies: [
+                "RingArithmetic", "BigInt", "_TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
+        .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic", "_TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
         .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
-        .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing"]),
-        .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing"]),
+        .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing", "_TestSupport"]),
+        .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", "_TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing", "_TestSupport"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "StableDiffusion"]),
     ]
 )

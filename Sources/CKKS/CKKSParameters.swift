@@ -25,8 +25,9 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
         try SecurityStandard.validate(polyDegree: polyDegree, totalBits: totalModulusBits)
     }
 
-    /// A parameter set that skips the security check. For tests and experiments only: the name
-    /// says so at every call site.
+    /// A parameter set that skips the security check. For tests and experiments only: reachable
+    /// through `@_spi(Testing) import CKKS`, and the name says so at every call site.
+    @_spi(Testing)
     public static func insecureForTests(polyDegree: Int, coefficientModulusBits: [Int], scale: Double) throws(CKKSError) -> CKKSParameters {
         try CKKSParameters(unchecked: polyDegree, coefficientModulusBits: coefficientModulusBits, scale: scale)
     }
@@ -41,18 +42,25 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
         guard scale.isFinite, scale >= 2 else {
             throw .invalidParameters("scale must be a finite number ≥ 2")
         }
-        let specialBits = coefficientModulusBits.last!
-        guard coefficientModulusBits.dropLast().allSatisfy({ $0 <= specialBits }) else {
-            throw .invalidParameters("the special prime (last) must be at least as large as every data prime")
-        }
         guard log2(scale) < Double(coefficientModulusBits.dropLast().reduce(0, +) - 1) else {
             throw .invalidParameters("scale 2^\(log2(scale)) leaves no room below the data modulus (\(coefficientModulusBits.dropLast().reduce(0, +)) bits)")
         }
+        let primes: [UInt64]
         do {
-            self.coefficientModuli = try Primes.nttFriendly(bitSizes: coefficientModulusBits, polyDegree: polyDegree)
+            // The special prime is generated first, so that it is the largest prime of its bit size
+            // and data primes of that size come below it.
+            let specialFirst = [coefficientModulusBits.last!] + coefficientModulusBits.dropLast()
+            let generated = try Primes.nttFriendly(bitSizes: specialFirst, polyDegree: polyDegree)
+            primes = Array(generated.dropFirst()) + [generated[0]]
         } catch {
             throw .invalidParameters(error.description)
         }
+        // Key switching divides by P the error of every digit, each below its data prime: P must
+        // exceed every data prime as a number (equal bit sizes are not enough).
+        guard primes.dropLast().allSatisfy({ $0 < primes.last! }) else {
+            throw .invalidParameters("the special prime P (last) must be larger than every data prime; give it at least as many bits as the largest")
+        }
+        self.coefficientModuli = primes
         self.polyDegree = polyDegree
         self.coefficientModulusBits = coefficientModulusBits
         self.scale = scale
@@ -83,39 +91,5 @@ public struct CKKSParameters: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "CKKS(N=\(polyDegree), bits=\(coefficientModulusBits), scale=2^\(log2(scale)))"
-    }
-}
-
-extension CKKSParameters {
-    /// The HE-Diffusion paper's reference set (TenSEAL): N = 8192, primes [31, 26×6, 31], Δ = 2^26.
-    /// Six data levels below the top; 218 bits in total, exactly the 128-bit bound.
-    public static let n8192_q31_26x6_31_scale26 = preset(polyDegree: 8192, bits: [31, 26, 26, 26, 26, 26, 26, 31], scale: 0x1p26)
-
-    /// A set tailored to the depth-1 encrypted denoising update x' = a·x + b.
-    ///
-    /// N = 4096 (2048 slots) with primes [38, 33 | 38], Δ = 2^30: the latent is encrypted at
-    /// level 1, multiplied by the scalar a encoded at scale q_1 and rescaled, which returns the
-    /// scale to exactly Δ; the plaintext term is added at level 0. q_0 ≈ 2^38 leaves 2^7 of
-    /// headroom for |x'| (SD latents stay within a few units) and Δ = 2^30 gives about 20 bits of
-    /// precision after the error of encryption and rescaling. 109 bits: the 128-bit bound at N = 4096.
-    public static let n4096_q38_33_38_scale30 = preset(polyDegree: 4096, bits: [38, 33, 38], scale: 0x1p30)
-
-    /// A single-prime set for one product by plaintext scalars or vectors without rescaling, such
-    /// as the denoising update x′ = a·x + b.
-    ///
-    /// N = 4096 with one 54-bit data prime and a 55-bit special prime (109 bits, the 128-bit
-    /// bound), Δ = 2^28: a factor encoded at 2^18 takes the product to 2^46, leaving 2^7 of
-    /// headroom for |x′| below the prime. Every ciphertext has a single limb, so encryption,
-    /// the update and decryption each cost one NTT per polynomial.
-    public static let n4096_q54_55_scale28 = preset(polyDegree: 4096, bits: [54, 55], scale: 0x1p28)
-
-    /// A built-in preset; each is validated by the security tests, so a failure here is a
-    /// programming error in this file.
-    private static func preset(polyDegree: Int, bits: [Int], scale: Double) -> CKKSParameters {
-        do {
-            return try CKKSParameters(polyDegree: polyDegree, coefficientModulusBits: bits, scale: scale)
-        } catch {
-            fatalError("built-in CKKS preset N=\(polyDegree) \(bits) is invalid: \(error)")
-        }
     }
 }

@@ -25,13 +25,17 @@ public struct Decryptor: Sendable {
             var square = secretKey.restricted(toLevel: ciphertext.level)
             square.multiply(square)
             result.multiplyAdd(ciphertext.polynomials[2], square)
+            square.wipe("s²")
         }
         return Plaintext(context: context, polynomial: result, scale: ciphertext.scale)
     }
 
-    /// Decrypts and decodes the real parts of all slots (key holder's own use).
+    /// Decrypts and decodes the real parts of all slots (key holder's own use). The raw
+    /// decryption, which carries the error, is wiped once decoded.
     public func decryptValues(_ ciphertext: Ciphertext) throws(CKKSError) -> [Double] {
-        Encoder(context: context).decode(try decrypt(ciphertext))
+        var plaintext = try decrypt(ciphertext)
+        defer { plaintext.polynomial.wipe("raw decryption") }
+        return Encoder(context: context).decode(plaintext)
     }
 
     /// Decrypts and decodes with noise flooding, for values another party will see.
@@ -42,14 +46,24 @@ public struct Decryptor: Sendable {
     /// the original error, so decryptions reveal nothing usable about s. The cost in precision is
     /// about λ/2 + log2(6·σ̂·√N) bits below the scale.
     public func decryptForSharing(_ ciphertext: Ciphertext, statisticalSecurityBits: Int = 30) throws(CKKSError) -> [Double] {
+        var generator = AESCTRGenerator.system()
+        return try decryptForSharing(ciphertext, statisticalSecurityBits: statisticalSecurityBits, using: &generator)
+    }
+
+    /// `decryptForSharing` with the flooding noise drawn from `generator`: for tests that need
+    /// the draw to reproduce. A known generator makes the noise known, hence the SPI.
+    @_spi(Testing)
+    public func decryptForSharing(
+        _ ciphertext: Ciphertext, statisticalSecurityBits: Int, using generator: inout AESCTRGenerator
+    ) throws(CKKSError) -> [Double] {
         guard statisticalSecurityBits >= 0, statisticalSecurityBits <= 128 else {
             throw .invalidParameters("statistical security must be in 0...128 bits")
         }
         var polynomial = try decrypt(ciphertext).polynomial
         polynomial.inverseNTT()
         var coefficients = CRTComposer(basis: polynomial.basis).centeredValues(of: polynomial)
+        polynomial.wipe("raw decryption")
         let deviation = Decryptor.floodingDeviation(noiseEstimate: ciphertext.noiseEstimate, statisticalSecurityBits: statisticalSecurityBits)
-        var generator = AESCTRGenerator.system()
         for j in coefficients.indices {
             coefficients[j] += (deviation * Decryptor.standardNormal(using: &generator)).rounded()
         }

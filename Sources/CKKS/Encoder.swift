@@ -51,7 +51,11 @@ public struct Encoder: Sendable {
     public func decodeComplex(_ plaintext: Plaintext) -> [Complex] {
         var polynomial = plaintext.polynomial
         polynomial.inverseNTT()
-        let coefficients = CRTComposer(basis: polynomial.basis).centeredValues(of: polynomial)
+        var coefficients = CRTComposer(basis: polynomial.basis).centeredValues(of: polynomial)
+        // Decoded plaintexts are decryptions: their coefficients carry the error, which the
+        // slots (rounded by the FFT) do not give back exactly.
+        polynomial.wipe("decoded coefficients")
+        defer { SecureZero.zero(&coefficients, "decoded coefficients") }
         return decodeCoefficients(coefficients, scale: plaintext.scale)
     }
 

@@ -10,10 +10,12 @@ public struct KeyGenerator: Sendable {
         self.context = context
     }
 
-    /// A fresh uniform ternary secret key.
+    /// A fresh uniform ternary secret key. The ternary coefficients are wiped once embedded.
     public func generateSecretKey() -> SecretKey {
         var generator = AESCTRGenerator.system()
-        var s = Sampling.embed(Sampling.ternary(degree: context.parameters.polyDegree, using: &generator), basis: context.keyBasis)
+        var ternary = Sampling.ternary(degree: context.parameters.polyDegree, using: &generator)
+        var s = Sampling.embed(ternary, basis: context.keyBasis)
+        SecureZero.zero(&ternary, "ternary secret key")
         s.forwardNTT()
         return SecretKey(context: context, polynomial: s)
     }
@@ -31,7 +33,9 @@ public struct KeyGenerator: Sendable {
         guard secretKey.context.isCompatible(with: context) else { throw .contextMismatch }
         var square = secretKey.polynomial
         square.multiply(secretKey.polynomial)
-        return RelinearizationKey(key: switchingKey(from: square, to: secretKey))
+        let key = switchingKey(from: square, to: secretKey)
+        square.wipe("s²")
+        return RelinearizationKey(key: key)
     }
 
     /// Galois keys for left rotations by each of `rotations` (negative: right) and, optionally,
@@ -43,7 +47,9 @@ public struct KeyGenerator: Sendable {
         if conjugation { elements.insert(context.conjugationElement) }
         var keys: [Int: KeySwitchingKey] = [:]
         for g in elements {
-            keys[g] = switchingKey(from: secretKey.polynomial.applyingGalois(element: g), to: secretKey)
+            var automorphism = secretKey.polynomial.applyingGalois(element: g)
+            keys[g] = switchingKey(from: automorphism, to: secretKey)
+            automorphism.wipe("s(X^g)")
         }
         return GaloisKeys(keys: keys)
     }
@@ -59,14 +65,18 @@ public struct KeyGenerator: Sendable {
         return steps
     }
 
-    /// (−a·s + e, a) with a uniform and e centered binomial, NTT form over `basis`.
+    /// (−a·s + e, a) with a uniform and e centered binomial, NTT form over `basis`. The error and
+    /// a·s, either of which gives s away next to (b, a), are wiped.
     private func rlweSample(secret: RNSPolynomial, basis: RNSBasis, using generator: inout AESCTRGenerator) -> (RNSPolynomial, RNSPolynomial) {
         let a = Sampling.uniform(basis: basis, isNTTForm: true, using: &generator)
-        var b = Sampling.embed(Sampling.centeredBinomial(degree: basis.degree, using: &generator), basis: basis)
+        var error = Sampling.centeredBinomial(degree: basis.degree, using: &generator)
+        var b = Sampling.embed(error, basis: basis)
+        SecureZero.zero(&error, "key error")
         b.forwardNTT()
         var product = a
         product.multiply(secret)
         b.subtract(product)
+        product.wipe("a·s")
         return (b, a)
     }
 

@@ -2,8 +2,9 @@ import RingArithmetic
 
 /// The secret key s: a uniform ternary polynomial, held in NTT form over every prime (data primes
 /// and the special prime). The storage is overwritten with zeros when the key is released
-/// (best effort: copies made by arithmetic on temporaries are not tracked).
-public final class SecretKey: @unchecked Sendable {
+/// (best effort: copies made by arithmetic on temporaries are not tracked), and neither its
+/// description nor its reflection (`dump`, debuggers' summaries) shows any of it.
+public final class SecretKey: @unchecked Sendable, CustomStringConvertible, CustomReflectable {
     public let context: CKKSContext
     /// s in NTT form over `context.keyBasis`. Never mutated after initialization.
     private(set) var polynomial: RNSPolynomial
@@ -32,18 +33,14 @@ public final class SecretKey: @unchecked Sendable {
         result.multiplyAdd(a, restrictions[level], shoupQuotients: restrictionQuotients[level])
     }
 
-    deinit {
-        SecretKey.wipe(&polynomial.data)
-        for i in restrictions.indices {
-            SecretKey.wipe(&restrictions[i].data)
-            SecretKey.wipe(&restrictionQuotients[i])
-        }
-    }
+    public var description: String { "SecretKey(N=\(context.parameters.polyDegree), redacted)" }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 
-    private static func wipe(_ words: inout [UInt64]) {
-        let count = words.count
-        words.withUnsafeMutableBytes { raw in
-            _ = raw.baseAddress?.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<UInt64>.stride)
+    deinit {
+        polynomial.wipe("secret key")
+        for i in restrictions.indices {
+            restrictions[i].wipe("secret key restriction")
+            SecureZero.zero(&restrictionQuotients[i], "secret key Shoup quotients")
         }
     }
 }

@@ -1,5 +1,3 @@
-import CKKS
-
 /// How the denoising update is protected (`--privacy`); docs/THREAT-MODEL.md measures each.
 ///
 /// In every private mode the key holder encrypts and the evaluator computes x′ = a·x + term on
@@ -44,20 +42,4 @@ public enum NoiseOrigin: String, Sendable, Codable {
     /// The torch-compatible generator with a seed: whoever knows or guesses the seed can rebuild
     /// the image from the evaluator's messages (`hediff audit`).
     case seeded
-}
-
-/// The CKKS parameter presets offered for the encrypted update (`--he-params`).
-public enum HEParameterPreset: String, Sendable, CaseIterable, Codable {
-    /// The paper's TenSEAL set: N = 8192, [31, 26×6, 31], Δ = 2^26.
-    case reference
-    /// Tailored to the update: N = 4096, one 54-bit prime and the special prime, Δ = 2^28 —
-    /// single-limb ciphertexts and no rescale.
-    case tailored
-
-    public var parameters: CKKSParameters {
-        switch self {
-        case .reference: return .n8192_q31_26x6_31_scale26
-        case .tailored: return .n4096_q54_55_scale28
-        }
-    }
 }

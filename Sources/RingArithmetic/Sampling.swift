@@ -36,7 +36,8 @@ public enum Sampling {
         return poly
     }
 
-    /// N coefficients uniform in {−1, 0, 1}.
+    /// N coefficients uniform in {−1, 0, 1}. The random bytes they came from are wiped; the
+    /// caller wipes the result when it holds a secret.
     public static func ternary<G: RandomBytesGenerator>(degree: Int, using generator: inout G) -> [Int8] {
         var result = [Int8](repeating: 0, count: degree)
         var bytes = [UInt8](repeating: 0, count: 256)
@@ -55,10 +56,12 @@ public enum Sampling {
                 j += 1
             }
         }
+        SecureZero.zero(&bytes, "ternary random bytes")
         return result
     }
 
-    /// N coefficients from the centered binomial distribution with parameter `binomialEta`.
+    /// N coefficients from the centered binomial distribution with parameter `binomialEta`. The
+    /// random words they came from are wiped.
     public static func centeredBinomial<G: RandomBytesGenerator>(degree: Int, using generator: inout G) -> [Int8] {
         var result = [Int8](repeating: 0, count: degree)
         let mask: UInt64 = (1 << UInt64(binomialEta)) - 1
@@ -68,6 +71,7 @@ public enum Sampling {
             let w = words[j]
             result[j] = Int8((w & mask).nonzeroBitCount - ((w >> UInt64(binomialEta)) & mask).nonzeroBitCount)
         }
+        SecureZero.zero(&words, "binomial random words")
         return result
     }
 

@@ -1,5 +1,6 @@
-import CKKS
+@_spi(Testing) import CKKS
 import Foundation
+import _TestSupport
 import XCTest
 
 /// Error bounds derived from the parameters, independent of the library's own noise tracking.
@@ -78,7 +79,9 @@ final class Fixture: Sendable {
         try Fixture(.insecureForTests(polyDegree: 1024, coefficientModulusBits: [50, 40, 40, 40, 50], scale: 0x1p40))
     }
 
-    func randomValues(_ count: Int? = nil, magnitude: Double = 1) -> [Double] {
-        (0..<(count ?? context.slotCount)).map { _ in Double.random(in: -magnitude...magnitude) }
+    /// Uniform values in ±magnitude, the same for the same seed, so that failures reproduce.
+    func randomValues(_ count: Int? = nil, magnitude: Double = 1, seed: UInt64) -> [Double] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<(count ?? context.slotCount)).map { _ in Double.random(in: -magnitude...magnitude, using: &generator) }
     }
 }

@@ -1,6 +1,7 @@
 import CKKS
 import Foundation
 import XCTest
+import _TestSupport
 
 /// Every homomorphic operation against the same computation on plain doubles, with error bounds
 /// derived from the parameters (see `Bounds`).
@@ -8,7 +9,7 @@ final class EvaluatorTests: XCTestCase {
     func testEncryptDecryptPublicAndSymmetric() throws {
         for fixture in [try Fixture.reference.get(), try Fixture.tailored.get()] {
             let p = fixture.parameters
-            let x = fixture.randomValues()
+            let x = fixture.randomValues(seed: 1)
             for level in [0, p.maxLevel] {
                 let pt = try fixture.encoder.encode(x, level: level)
                 let viaPublic = try fixture.decryptor.decryptValues(fixture.encryptor.encrypt(pt))
@@ -21,7 +22,7 @@ final class EvaluatorTests: XCTestCase {
 
     func testAdditionSubtractionNegation() throws {
         let f = try Fixture.reference.get()
-        let x = f.randomValues(), y = f.randomValues()
+        let x = f.randomValues(seed: 2), y = f.randomValues(seed: 3)
         let cx = try f.encryptor.encrypt(x), cy = try f.symmetricEncryptor.encrypt(y)
         let bound = Bounds.freshPublic(f.parameters) + Bounds.freshSymmetric(f.parameters)
         XCTAssertLessThanOrEqual(Bounds.maxError(zip(x, y).map(+), try f.decryptor.decryptValues(cx + cy)), bound)
@@ -37,7 +38,7 @@ final class EvaluatorTests: XCTestCase {
     func testMultiplyPlainAndScalarWithRescale() throws {
         for f in [try Fixture.reference.get(), try Fixture.tailored.get()] {
             let p = f.parameters
-            let x = f.randomValues(), y = f.randomValues()
+            let x = f.randomValues(seed: 4), y = f.randomValues(seed: 5)
             let cx = try f.symmetricEncryptor.encrypt(x)
             let level = cx.level
             let qTop = Double(p.dataModuli[level])
@@ -62,7 +63,7 @@ final class EvaluatorTests: XCTestCase {
     func testCiphertextProductWithRelinearization() throws {
         let f = try Fixture.reference.get()
         let p = f.parameters
-        let x = f.randomValues(), y = f.randomValues()
+        let x = f.randomValues(seed: 6), y = f.randomValues(seed: 7)
         let cx = try f.encryptor.encrypt(x), cy = try f.encryptor.encrypt(y)
         let product = try f.evaluator.rescale(f.evaluator.multiply(cx, cy))
         // Error of x·y: |x|·e_y + |y|·e_x (|x|, |y| ≤ 1) plus the key-switching error
@@ -86,7 +87,8 @@ final class EvaluatorTests: XCTestCase {
         let f = try Fixture.reference.get()
         let p = f.parameters
         let n = f.context.slotCount
-        let z = (0..<n).map { _ in Complex(Double.random(in: -1...1), Double.random(in: -1...1)) }
+        var generator = SeededGenerator(seed: 11)
+        let z = (0..<n).map { _ in Complex(Double.random(in: -1...1, using: &generator), Double.random(in: -1...1, using: &generator)) }
         let cz = try f.encryptor.encrypt(f.encoder.encode(complex: z))
         let qMax = Double(p.dataModuli.max()!), special = Double(p.specialModulus)
         let keySwitchDeviation = (Double(p.maxLevel + 1) * qMax * qMax / 12 * Double(p.polyDegree) * 10.5 / (special * special)).squareRoot()
@@ -104,7 +106,7 @@ final class EvaluatorTests: XCTestCase {
         for j in 0..<n {
             XCTAssertLessThanOrEqual((conjugated[j] - Complex(z[j].real, -z[j].imaginary)).magnitude, 2 * bound)
         }
-        let x = f.randomValues()
+        let x = f.randomValues(seed: 8)
         let sum = try f.decryptor.decryptValues(f.evaluator.sumSlots(f.encryptor.encrypt(x)))
         let expected = x.reduce(0, +)
         let sumBound = Double(n) * bound
@@ -116,7 +118,7 @@ final class EvaluatorTests: XCTestCase {
     func testMultiLevelCircuitToTheLastLevel() throws {
         for f in [try Fixture.smallDeep.get(), try Fixture.reference.get()] {
             let p = f.parameters
-            var expected = f.randomValues(magnitude: 1)
+            var expected = f.randomValues(magnitude: 1, seed: 9)
             var c = try f.encryptor.encrypt(expected)
             var depth = 0
             while c.level > 0 {
@@ -159,7 +161,7 @@ final class EvaluatorTests: XCTestCase {
 
     func testNoiseFloodedDecryptionStaysCloseButDiffers() throws {
         let f = try Fixture.smallDeep.get()
-        let x = f.randomValues()
+        let x = f.randomValues(seed: 10)
         let c = try f.symmetricEncryptor.encrypt(x)
         let first = try f.decryptor.decryptForSharing(c)
         let second = try f.decryptor.decryptForSharing(c)

@@ -1,4 +1,5 @@
-import CKKS
+@_spi(Testing) import CKKS
+import ModularArithmetic
 import XCTest
 
 /// Parameter validation against the HomomorphicEncryption.org 128-bit classical table.
@@ -28,6 +29,32 @@ final class SecurityTests: XCTestCase {
             XCTAssertNoThrow(try CKKSParameters.insecureForTests(polyDegree: n, coefficientModulusBits: over, scale: 0x1p10))
         }
         XCTAssertThrowsError(try CKKSParameters(polyDegree: 1024, coefficientModulusBits: [20, 20], scale: 0x1p10))
+    }
+
+    /// Key switching divides each digit's error by P: P must exceed every data prime as a number.
+    /// The presets with equal bit sizes ([31, …, 31], [38, 33, 38]) are where bit sizes alone
+    /// would not say so.
+    func testTheSpecialPrimeExceedsEveryDataPrime() throws {
+        for preset in CKKSParameters.Preset.allCases {
+            let p = preset.parameters
+            XCTAssertGreaterThan(p.specialModulus, p.dataModuli.max()!, "\(preset)")
+            for q in p.coefficientModuli {
+                XCTAssertTrue(Primes.isPrime(q) && q % UInt64(2 * p.polyDegree) == 1, "\(preset): \(q) is not an NTT-friendly prime")
+            }
+        }
+        let equal = try CKKSParameters.insecureForTests(polyDegree: 1024, coefficientModulusBits: [40, 30, 40], scale: 0x1p20)
+        XCTAssertGreaterThan(equal.specialModulus, equal.dataModuli.max()!)
+    }
+
+    func testPresetNamesAreDistinctAndTailoredMeansTheUpdateSet() {
+        let presets = CKKSParameters.Preset.allCases
+        XCTAssertEqual(Set(presets.map(\.rawValue)).count, presets.count)
+        XCTAssertEqual(Set(presets.map(\.parameters)).count, presets.count)
+        XCTAssertEqual(CKKSParameters.Preset(name: "tailored"), .update)
+        XCTAssertEqual(CKKSParameters.Preset(name: "tailored")?.parameters.coefficientModulusBits, [54, 55])
+        XCTAssertEqual(CKKSParameters.Preset(name: "reference")?.parameters.coefficientModulusBits, [31, 26, 26, 26, 26, 26, 26, 31])
+        XCTAssertEqual(CKKSParameters.Preset(name: "depth1-rescale")?.parameters.coefficientModulusBits, [38, 33, 38])
+        XCTAssertNil(CKKSParameters.Preset(name: "n4096"))
     }
 
     func testMalformedParameterSetsAreRefused() {

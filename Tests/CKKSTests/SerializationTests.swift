@@ -1,6 +1,7 @@
-import CKKS
+@_spi(Testing) import CKKS
 import Foundation
 import XCTest
+import _TestSupport
 
 /// Round trips for every serializable object, and a corpus of malformed inputs that must all be
 /// rejected with a `CKKSError` (never a crash, never an out-of-bounds read).
@@ -10,7 +11,7 @@ final class SerializationTests: XCTestCase {
 
     func testRoundTripsPreserveEveryObject() throws {
         for f in [try Self.small.get(), try Fixture.tailored.get()] {
-            let x = f.randomValues()
+            let x = f.randomValues(seed: 1)
             let context = f.context
             XCTAssertEqual(try CKKSParameters(deserializing: f.parameters.serialized(), allowInsecure: true), f.parameters)
             let pt = try f.encoder.encode(x)
@@ -50,20 +51,8 @@ final class SerializationTests: XCTestCase {
     /// rejected with a CKKSError or (a flip inside coefficient data that stays below the modulus)
     /// decode to an object that re-serializes to exactly the input.
     func testMalformedInputCorpusIsRejectedCleanly() throws {
-        let f = try Self.small.get()
-        let context = f.context
-        let pt = try f.encoder.encode(f.randomValues())
-        let samples: [(String, [UInt8], ([UInt8]) throws -> [UInt8])] = [
-            ("parameters", f.parameters.serialized(), { try CKKSParameters(deserializing: $0, allowInsecure: true).serialized() }),
-            ("plaintext", pt.serialized(), { try Plaintext(deserializing: $0, context: context).serialized() }),
-            ("ciphertext", try f.encryptor.encrypt(pt).serialized(), { try Ciphertext(deserializing: $0, context: context).serialized() }),
-            ("seeded", try f.symmetricEncryptor.encrypt(pt).serialized(), { try Ciphertext(deserializing: $0, context: context).serialized() }),
-            ("public key", f.publicKey.serialized(), { try PublicKey(deserializing: $0, context: context).serialized() }),
-            ("secret key", f.secretKey.serialized(), { try SecretKey(deserializing: $0, context: context).serialized() }),
-            ("relinearization key", f.evaluator.relinearizationKey!.serialized(), { try RelinearizationKey(deserializing: $0, context: context).serialized() }),
-            ("galois keys", f.evaluator.galoisKeys!.serialized(context: context), { try GaloisKeys(deserializing: $0, context: context).serialized(context: context) }),
-        ]
-        var generator = SystemRandomNumberGenerator()
+        let samples = try Self.corpus()
+        var generator = SeededGenerator(seed: 4)
         var cases = 0, rejected = 0
         func check(_ name: String, _ input: [UInt8], _ parse: ([UInt8]) throws -> [UInt8]) {
             cases += 1
@@ -102,5 +91,38 @@ final class SerializationTests: XCTestCase {
         }
         XCTAssertGreaterThan(cases, 5000)
         XCTAssertGreaterThan(Double(rejected) / Double(cases), 0.5, "most malformed inputs must be rejected")
+    }
+
+    /// Flips that change what an object is must be refused, not just survived: any flip in the
+    /// header (magic, version, kind, fingerprint) or in the byte after it (level, limb, digit or
+    /// key count, ring degree), and any flip at all in serialized parameters, whose fingerprint
+    /// covers every field.
+    func testFlipsThatChangeTheObjectAreRejected() throws {
+        for (name, valid, parse) in try Self.corpus() {
+            let mustReject = name == "parameters" ? valid.count : 16
+            for bit in 0..<(mustReject * 8) {
+                var flipped = valid
+                flipped[bit / 8] ^= UInt8(1 << (bit % 8))
+                XCTAssertThrowsError(try parse(flipped), "\(name): flip of bit \(bit % 8) of byte \(bit / 8) accepted")
+            }
+        }
+    }
+
+    /// One valid serialization of every object of the small context, with its parser (which
+    /// re-serializes what it accepted).
+    private static func corpus() throws -> [(String, [UInt8], ([UInt8]) throws -> [UInt8])] {
+        let f = try Self.small.get()
+        let context = f.context
+        let pt = try f.encoder.encode(f.randomValues(seed: 2))
+        return [
+            ("parameters", f.parameters.serialized(), { try CKKSParameters(deserializing: $0, allowInsecure: true).serialized() }),
+            ("plaintext", pt.serialized(), { try Plaintext(deserializing: $0, context: context).serialized() }),
+            ("ciphertext", try f.encryptor.encrypt(pt).serialized(), { try Ciphertext(deserializing: $0, context: context).serialized() }),
+            ("seeded", try f.symmetricEncryptor.encrypt(pt).serialized(), { try Ciphertext(deserializing: $0, context: context).serialized() }),
+            ("public key", f.publicKey.serialized(), { try PublicKey(deserializing: $0, context: context).serialized() }),
+            ("secret key", f.secretKey.serialized(), { try SecretKey(deserializing: $0, context: context).serialized() }),
+            ("relinearization key", f.evaluator.relinearizationKey!.serialized(), { try RelinearizationKey(deserializing: $0, context: context).serialized() }),
+            ("galois keys", f.evaluator.galoisKeys!.serialized(context: context), { try GaloisKeys(deserializing: $0, context: context).serialized(context: context) }),
+        ]
     }
 }

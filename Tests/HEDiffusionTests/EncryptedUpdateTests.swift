@@ -37,7 +37,7 @@ final class EncryptedUpdateTests: XCTestCase {
 
     func testEveryModeAndSamplerMatchesThePlaintextUpdate() throws {
         let shape = [1, 4, 16, 16]
-        for preset in HEParameterPreset.allCases {
+        for preset in CKKSParameters.Preset.allCases {
             for mode in [PrivacyMode.sparse, .packed, .paper] {
                 let session = try PrivateUpdateSession(mode: mode, parameters: preset.parameters)
                 for (name, prototype) in try schedulers() {
@@ -73,7 +73,7 @@ final class EncryptedUpdateTests: XCTestCase {
         let latent = try generator.randn(shape: shape)
         let step = try scheduler.step(modelOutput: try generator.randn(shape: shape))
         let expected = try step.apply(to: latent)
-        let p = HEParameterPreset.tailored.parameters
+        let p = CKKSParameters.Preset.update.parameters
         let full = try PrivateUpdateSession(mode: .elementwise, parameters: p)
         let (all, fullReport) = try full.update(latent, with: step)
         XCTAssertFalse(fullReport.extrapolated)
@@ -90,7 +90,7 @@ final class EncryptedUpdateTests: XCTestCase {
         var generator = TorchRandomGenerator(seed: 9)
         let latent = try generator.randn(shape: [1, 4, 8, 8])
         let step = try scheduler.step(modelOutput: try generator.randn(shape: [1, 4, 8, 8]))
-        let session = try PrivateUpdateSession(mode: .off, parameters: HEParameterPreset.tailored.parameters)
+        let session = try PrivateUpdateSession(mode: .off, parameters: CKKSParameters.Preset.update.parameters)
         let (result, report) = try session.update(latent, with: step)
         XCTAssertEqual(result, try step.apply(to: latent))
         XCTAssertEqual(report.bytesToEvaluator, 0)

@@ -8,7 +8,7 @@ import XCTest
 /// mismatched messages.
 final class MessageTests: XCTestCase {
     static let shape = [1, 4, 8, 8]
-    static let parameters = HEParameterPreset.tailored.parameters
+    static let parameters = CKKSParameters.Preset.update.parameters
 
     /// A key holder's request for one PLMS step on a seeded latent, and what it needs to check the reply.
     static func request(_ mode: PrivacyMode, threshold: Double = 0.01) throws -> (KeyHolder, UpdateRequest, KeyHolder.PendingUpdate, Tensor, SchedulerStep) {
@@ -70,7 +70,7 @@ final class MessageTests: XCTestCase {
         let (keyHolder, request, _, _, _) = try Self.request(.paper)
         let bytes = request.serialized(context: keyHolder.context)
         let evaluator = try UpdateEvaluator(parameters: Self.parameters, latentShape: Self.shape)
-        let other = try UpdateEvaluator(parameters: HEParameterPreset.reference.parameters, latentShape: Self.shape)
+        let other = try UpdateEvaluator(parameters: CKKSParameters.Preset.paperReference.parameters, latentShape: Self.shape)
         XCTAssertThrowsError(try other.respond(to: bytes)) { XCTAssertTrue("\($0)".contains("other CKKS parameters"), "\($0)") }
         let otherShape = try UpdateEvaluator(parameters: Self.parameters, latentShape: [1, 4, 8, 16])
         XCTAssertThrowsError(try otherShape.respond(to: bytes)) { XCTAssertTrue("\($0)".contains("session's latent"), "\($0)") }

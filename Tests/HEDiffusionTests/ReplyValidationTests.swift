@@ -79,7 +79,7 @@ final class ReplyValidationTests: XCTestCase {
         let (keyHolder, _, reply, _) = try honest(.packed)
         let bytes = reply.serialized(context: keyHolder.context)
         XCTAssertThrowsError(try UpdateReply(deserializing: bytes, context: keyHolder.context, expectedShape: [1, 4, 8, 9]))
-        let other = try CKKSContext(parameters: HEParameterPreset.reference.parameters)
+        let other = try CKKSContext(parameters: CKKSParameters.Preset.paperReference.parameters)
         XCTAssertThrowsError(try UpdateReply(deserializing: bytes, context: other, expectedShape: MessageTests.shape))
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) {
             XCTAssertThrowsError(try UpdateReply(deserializing: Array(bytes.prefix(cut)), context: keyHolder.context, expectedShape: MessageTests.shape))

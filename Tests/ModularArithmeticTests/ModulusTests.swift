@@ -1,13 +1,14 @@
 import BigInt
 import ModularArithmetic
 import XCTest
+import _TestSupport
 
 /// Checks word-size modular arithmetic against arbitrary-precision integers.
 final class ModulusTests: XCTestCase {
     private let moduli: [UInt64] = [3, 65537, 0x7fff_ffff, 1_152_921_504_606_830_593, (1 << 61) - 1, 40_961]
 
     func testReductionAndMultiplicationMatchBigInt() throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator(seed: 1)
         for value in moduli {
             let q = try Modulus(value)
             let big = BigUInt(value)

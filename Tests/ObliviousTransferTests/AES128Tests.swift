@@ -2,6 +2,7 @@ import Crypto
 import _CryptoExtras
 import ObliviousTransfer
 import XCTest
+import _TestSupport
 
 /// AES-NI encryption against FIPS 197 and against swift-crypto's AES (BoringSSL), the independent oracle.
 final class AES128Tests: XCTestCase {

@@ -1,6 +1,7 @@
 import Crypto
 import ObliviousTransfer
 import XCTest
+import _TestSupport
 
 /// edwards25519 arithmetic against swift-crypto's Ed25519 (BoringSSL) and against integer arithmetic on
 /// scalars.

@@ -1,6 +1,7 @@
 import ObliviousTransfer
 import SecretSharing
 import XCTest
+import _TestSupport
 
 /// Every OT variant against its definition, with exact byte and flight counts.
 final class ObliviousTransferTests: XCTestCase {

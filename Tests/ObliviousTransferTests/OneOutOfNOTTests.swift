@@ -1,6 +1,7 @@
 import ObliviousTransfer
 import SecretSharing
 import XCTest
+import _TestSupport
 
 /// 1-out-of-2^k OT: the chosen message arrives; the others, unmasked with the receiver's pad, are
 /// unrelated to the real messages.

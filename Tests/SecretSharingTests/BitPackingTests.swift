@@ -1,5 +1,6 @@
 import SecretSharing
 import XCTest
+import _TestSupport
 
 /// Packing against an independent bit-by-bit oracle, and rejection of malformed input.
 final class BitPackingTests: XCTestCase {

@@ -1,5 +1,6 @@
 import SecretSharing
 import XCTest
+import _TestSupport
 
 /// Fixed-point encoding against exact integer arithmetic on x·2^f.
 final class FixedPointEncodingTests: XCTestCase {

@@ -1,5 +1,6 @@
 import SecretSharing
 import XCTest
+import _TestSupport
 
 /// Ring arithmetic and sharing against plain Int arithmetic reduced by hand (`%` on the exact integer).
 final class RingTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorActivationTests: XCTestCase {
     private var generator = SeededGenerator(seed: 10)

@@ -1,5 +1,6 @@
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorArithmeticTests: XCTestCase {
     /// Naive broadcasting: index each operand through its (right-aligned) multi-index.

@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorAttentionTests: XCTestCase {
     /// Attention computed head by head in double precision: scores, a max-shifted softmax, weighted sum.

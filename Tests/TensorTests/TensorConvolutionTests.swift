@@ -1,5 +1,6 @@
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorConvolutionTests: XCTestCase {
     /// Direct 7-deep loop convolution in double precision, with the magnitude that bounds the float32 error.

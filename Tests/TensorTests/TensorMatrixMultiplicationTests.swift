@@ -1,5 +1,6 @@
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorMatrixMultiplicationTests: XCTestCase {
     func testLinearMatchesNaiveDotProducts() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorNormalizationTests: XCTestCase {
     /// Two-pass group norm in double precision. Also returns the magnitude that bounds the float32

@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorResamplingAndEmbeddingTests: XCTestCase {
     func testNearestUpsamplingRepeatsEachPixelTwiceInBothDirections() throws {

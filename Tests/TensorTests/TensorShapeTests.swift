@@ -1,5 +1,6 @@
 import Tensor
 import XCTest
+import _TestSupport
 
 final class TensorShapeTests: XCTestCase {
     func testInitValidatesCountAndShape() throws {

@@ -1,24 +1,10 @@
 import Foundation
 import Tensor
+import _TestSupport
 import XCTest
 
 /// Unit roundoff of float32 (2^-24): the bound on the relative error of one rounded operation.
 let float32Roundoff = 0x1p-24
-
-/// A small deterministic generator (SplitMix64) so that every run tests the same inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A tensor of uniform values in `range`.
 func randomTensor(_ shape: [Int], in range: ClosedRange<Float> = -1...1, generator: inout SeededGenerator) -> Tensor {

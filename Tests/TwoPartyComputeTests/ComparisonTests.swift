@@ -1,6 +1,7 @@
 import SecretSharing
 import TwoPartyCompute
 import XCTest
+import _TestSupport
 
 /// Comparisons and ReLU against plain signed integers, over TCP (the protocols' transport-independence).
 final class ComparisonTests: XCTestCase {

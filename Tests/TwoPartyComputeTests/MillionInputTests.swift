@@ -1,6 +1,7 @@
 import SecretSharing
 import TwoPartyCompute
 import XCTest
+import _TestSupport
 
 /// The acceptance runs: each protocol on 10^6 seeded random inputs against its plaintext
 /// function, in calls of 2^14 elements. Release builds only (CI runs `swift test -c release`); a debug

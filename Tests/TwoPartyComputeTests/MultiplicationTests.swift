@@ -1,6 +1,7 @@
 import SecretSharing
 import TwoPartyCompute
 import XCTest
+import _TestSupport
 
 /// OT-based products against plain ring arithmetic, and a fixed-point product with truncation.
 final class MultiplicationTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import SecretSharing
 import TwoPartyCompute
 import XCTest
+import _TestSupport
 
 /// Bits and flights per element of each protocol, measured on the channel, and wall time, for
 /// BENCHMARKS.md. Not a test: runs only when HEDIFF_BENCH_2PC is set, in a release build:

@@ -2,6 +2,7 @@ import ObliviousTransfer
 import SecretSharing
 import TwoPartyCompute
 import XCTest
+import _TestSupport
 
 /// Every protocol against its plaintext function (plain integer arithmetic on the reconstructed
 /// inputs), on seeded random inputs plus the edges, with bytes and flights checked against each

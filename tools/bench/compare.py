@@ -1,7 +1,7 @@
 """Side-by-side benchmarks of HEDiffusion against its anchors, in one run, as ratios.
 
   ckks: `hediff ckks bench --json` against Microsoft SEAL 4.4 (seal-python), paper parameters.
-  step: `hediff bench step --json` (sparse / packed / element-wise; tailored and reference
+  step: `hediff bench step --json` (sparse / packed / element-wise; update and reference
         parameters) against the reference step with TenSEAL (../shared/anchors/tenseal_step_json.py)
         and a numpy port of the reference selection (tools/hediffusion/make_selection_fixtures.py).
 
@@ -62,9 +62,9 @@ def step(reps):
           f"{tenseal['values']} values {tenseal['total_s']*1e3:.2f} ms = **{reference_step*1e3:.2f} ms** per step\n")
     print("| mode | he-params | select | encrypt | evaluate | decrypt+merge | total | encrypted | ratio to reference step |")
     print("|---|---|---|---|---|---|---|---|---|")
-    rows = [("packed", "tailored", []), ("packed", "reference", []), ("sparse", "tailored", []), ("sparse", "reference", []),
-            ("paper", "tailored", []), ("paper", "reference", []),
-            ("elementwise", "reference", ["--baseline-sample", "256"]), ("elementwise", "tailored", ["--baseline-sample", "256"])]
+    rows = [("packed", "update", []), ("packed", "reference", []), ("sparse", "update", []), ("sparse", "reference", []),
+            ("paper", "update", []), ("paper", "reference", []),
+            ("elementwise", "reference", ["--baseline-sample", "256"]), ("elementwise", "update", ["--baseline-sample", "256"])]
     results = {}
     for mode, params, extra in rows:
         r = run_json([str(HEDIFF), "bench", "step", "--json", "--privacy", mode, "--he-params", params,
@@ -75,7 +75,7 @@ def step(reps):
         print(f"| {mode} | {params} | {s['select']*1e3:.2f} ms | {s['encrypt']*1e3:.2f} ms | {s['evaluate']*1e3:.2f} ms "
               f"| {s['decrypt_merge']*1e3:.2f} ms | **{s['total']*1e3:.2f} ms**{note} | {r['encrypted_fraction']*100:.1f}% "
               f"| {s['total']/reference_step:.3f} |")
-    for params in ["tailored", "reference"]:
+    for params in ["update", "reference"]:
         speedup = results[("elementwise", params)]["per_step_s"]["total"] / results[("sparse", params)]["per_step_s"]["total"]
         print(f"\nsparse over elementwise, {params}: **{speedup:.0f}x**")
 

@@ -5,6 +5,19 @@ import RingArithmetic
 struct ByteWriter {
     private(set) var bytes: [UInt8] = []
 
+    init() {}
+
+    /// A writer whose buffer never grows past `capacity` bytes by reallocation — for secret
+    /// material, which a reallocation would leave behind in freed memory.
+    init(reservingCapacity capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The bytes `append(_ polynomial:)` writes for `polynomial`.
+    static func byteCount(of polynomial: RNSPolynomial) -> Int {
+        1 + polynomial.basis.moduli.reduce(0) { $0 + (polynomial.degree * $1.bitWidth + 7) / 8 }
+    }
+
     mutating func append<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }

@@ -18,6 +18,8 @@ public enum SerializedObjectKind: UInt8, Sendable {
 enum SerializationHeader {
     static let magic: [UInt8] = Array("HECK".utf8)
     static let version: UInt16 = 1
+    /// Magic, version, kind and fingerprint.
+    static let byteCount = 4 + 2 + 1 + 8
 
     static func write(_ kind: SerializedObjectKind, fingerprint: [UInt8], to writer: inout ByteWriter) {
         writer.append(raw: magic)
@@ -72,8 +74,15 @@ extension CKKSParameters {
     }
 
     /// Reads parameters; the primes are regenerated from the bit sizes and must match, and the set
-    /// must be 128-bit secure unless `allowInsecure` is set (tests only).
-    public init(deserializing bytes: [UInt8], allowInsecure: Bool = false) throws(CKKSError) {
+    /// must be 128-bit secure.
+    public init(deserializing bytes: [UInt8]) throws(CKKSError) {
+        try self.init(deserializing: bytes, allowInsecure: false)
+    }
+
+    /// Reads parameters, also below 128-bit security when `allowInsecure` is set. For tests only:
+    /// reachable through `@_spi(Testing) import CKKS`.
+    @_spi(Testing)
+    public init(deserializing bytes: [UInt8], allowInsecure: Bool) throws(CKKSError) {
         var reader = ByteReader(bytes)
         _ = try SerializationHeader.read(from: &reader, fingerprint: nil, expecting: [.parameters])
         let storedFingerprint = Array(bytes[7..<15])
@@ -175,9 +184,11 @@ extension Ciphertext {
 // MARK: - Keys
 
 extension SecretKey {
-    /// Header + s over every prime. Secret material: store it encrypted at rest.
+    /// Header + s over every prime. Secret material: store it encrypted at rest, and wipe the
+    /// returned bytes when done (RingArithmetic's `SecureZero.zero(&bytes, …)`). They are written into a buffer of
+    /// their final size, so no partial copy is left behind in freed memory.
     public func serialized() -> [UInt8] {
-        var writer = ByteWriter()
+        var writer = ByteWriter(reservingCapacity: SerializationHeader.byteCount + ByteWriter.byteCount(of: polynomial))
         SerializationHeader.write(.secretKey, fingerprint: context.fingerprint, to: &writer)
         writer.append(polynomial)
         return writer.bytes

@@ -4,7 +4,7 @@ import StableDiffusion
 import Tensor
 
 /// Standard-normal noise from the key holder's cryptographic generator: AES-256-CTR keyed by a
-/// 256-bit seed from the operating system (`RandomSeed.system()`), so nobody who sees the
+/// 256-bit key from the operating system (`AESCTRGenerator.system`), so nobody who sees the
 /// evaluator's messages can search for it the way a 32-bit torch seed can be searched.
 ///
 /// Method (exact up to float rounding): Box–Muller on pairs of independent uniforms, each built
@@ -15,9 +15,10 @@ public struct SecureNoiseGenerator: NoiseGenerator {
     private var stream: AESCTRGenerator
     private var pending: Float?
 
-    /// A generator keyed by a fresh seed from the operating system.
+    /// A generator keyed by a fresh key from the operating system, which never leaves
+    /// swift-crypto's self-zeroing key storage.
     public init() {
-        self.init(seed: .system())
+        stream = AESCTRGenerator.system(stream: SecureNoiseGenerator.streamIdentifier)
     }
 
     /// A generator whose stream is determined by `seed` (two generators with one seed draw the

@@ -151,11 +151,12 @@ public final class KeyHolder: Sendable {
     static func checkRange(_ latent: Tensor, _ term: Tensor, _ updated: Tensor, at indices: [UInt32]) throws(HEDiffusionError) {
         let bound = Float(SparseEncryptedTensor.valueBound)
         for (name, tensor) in [("latent", latent), ("term", term), ("updated latent", updated)] {
-            let largest = tensor.withUnsafeBufferPointer { values in
-                indices.reduce(Float(0)) { max($0, abs(values[Int($1)])) }
+            let inRange = tensor.withUnsafeBufferPointer { values in
+                indices.allSatisfy { abs(values[Int($0)]) <= bound }
             }
-            guard largest <= bound, largest.isFinite else {
-                throw .valueOutOfRange("the \(name) reaches |\(largest)|; the CKKS parameters hold at most \(bound)")
+            // The message names the bound, never the private value that crossed it.
+            guard inRange else {
+                throw .valueOutOfRange("a value of the \(name) exceeds ±\(bound), the most the CKKS parameters hold")
             }
         }
     }

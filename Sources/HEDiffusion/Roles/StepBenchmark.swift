@@ -26,13 +26,13 @@ public struct StepBenchmark: Sendable {
     }
 
     public let mode: PrivacyMode
-    public let preset: HEParameterPreset
+    public let preset: CKKSParameters.Preset
     public let threshold: Double
     public let repetitions: Int
     public let baselineSample: Int?
     public let shape: [Int]
 
-    public init(mode: PrivacyMode, preset: HEParameterPreset, threshold: Double = 0.01, repetitions: Int = 9,
+    public init(mode: PrivacyMode, preset: CKKSParameters.Preset, threshold: Double = 0.01, repetitions: Int = 9,
                 baselineSample: Int? = nil, shape: [Int] = [1, 4, 64, 64]) {
         self.mode = mode
         self.preset = preset

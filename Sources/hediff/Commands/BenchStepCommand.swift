@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKKS
 import Foundation
 import HEDiffusion
 
@@ -11,8 +12,8 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "packed (default), sparse, elementwise (one ciphertext per element) or paper (the paper's exact protocol).")
     var privacy: PrivacyMode = .packed
 
-    @Option(name: .customLong("he-params"), help: "CKKS parameters: reference (the paper's) or tailored.")
-    var heParams: HEParameterPreset = .tailored
+    @Option(name: .customLong("he-params"), help: "CKKS parameters: \(CKKSParameters.Preset.summary); 'tailored' is read as update.")
+    var heParams: CKKSParameters.Preset = .update
 
     @Option(help: "Selection threshold (fraction of the distortion left unencrypted).")
     var threshold: Double = 0.01
@@ -53,4 +54,3 @@ struct BenchStepCommand: ParsableCommand {
 }
 
 extension PrivacyMode: ExpressibleByArgument {}
-extension HEParameterPreset: ExpressibleByArgument {}

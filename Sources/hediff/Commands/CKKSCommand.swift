@@ -10,24 +10,6 @@ struct CKKSCommand: ParsableCommand {
         subcommands: [CKKSDemoCommand.self, CKKSBenchCommand.self])
 }
 
-/// A named CKKS parameter preset.
-enum ParameterPreset: String, ExpressibleByArgument, CaseIterable {
-    /// The paper's set.
-    case reference
-    /// Depth one with a rescale.
-    case tailored
-    /// One product without rescaling, the set `--he-params tailored` uses for the encrypted update.
-    case update
-
-    var parameters: CKKSParameters {
-        switch self {
-        case .reference: return .n8192_q31_26x6_31_scale26
-        case .tailored: return .n4096_q38_33_38_scale30
-        case .update: return .n4096_q54_55_scale28
-        }
-    }
-}
-
 /// Prints one line to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -38,8 +20,9 @@ struct CKKSBenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the CKKS operations (median and minimum per call).")
 
-    @Option(help: "Parameter preset: reference (N=8192, [31,26x6,31], 2^26), tailored (N=4096, [38,33,38], 2^30) or update (N=4096, [54,55], 2^28).")
-    var params: ParameterPreset = .reference
+    @Option(help: ArgumentHelp("Parameter preset: \(CKKSParameters.Preset.summary).", valueName: "preset"),
+            transform: CKKSParameters.Preset.ckksArgument)
+    var params: CKKSParameters.Preset = .paperReference
 
     @Option(help: "Timed batches per operation.")
     var repetitions: Int = 9
@@ -94,8 +77,9 @@ struct CKKSDemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Encrypt a vector, compute 0.9·x + 1 on the ciphertext, decrypt, and report the error.")
 
-    @Option(help: "Parameter preset.")
-    var params: ParameterPreset = .reference
+    @Option(help: ArgumentHelp("Parameter preset: \(CKKSParameters.Preset.summary).", valueName: "preset"),
+            transform: CKKSParameters.Preset.ckksArgument)
+    var params: CKKSParameters.Preset = .paperReference
 
     func run() throws {
         let parameters = params.parameters
@@ -106,8 +90,17 @@ struct CKKSDemoCommand: ParsableCommand {
         let x = (0..<context.slotCount).map { Double($0 % 200) / 50 - 2 }
         let start = Date()
         let ciphertext = try Encryptor(publicKey: publicKey).encrypt(x)
-        let bias = try Encoder(context: context).encode([Double](repeating: 1, count: x.count), level: ciphertext.level - 1)
-        let result = try Evaluator(context: context).rescale(ciphertext * 0.9) + bias
+        let evaluator = Evaluator(context: context)
+        let result: Ciphertext
+        if ciphertext.level > 0 {
+            let bias = try Encoder(context: context).encode([Double](repeating: 1, count: x.count), level: ciphertext.level - 1)
+            result = try evaluator.rescale(ciphertext * 0.9) + bias
+        } else {
+            // One data prime (the update preset): no rescale; the factor is encoded at 2^k with
+            // 2^8 of headroom left below q_0 for the product.
+            let room = (log2(Double(parameters.dataModuli[0])) - log2(parameters.scale) - 8).rounded(.down)
+            result = try evaluator.add(evaluator.multiply(ciphertext, scalar: 0.9, scalarScale: exp2(room)), scalar: 1)
+        }
         let decrypted = try Decryptor(secretKey: secretKey).decryptValues(result)
         let elapsed = Date().timeIntervalSince(start)
         let errors = zip(x, decrypted).map { abs(0.9 * $0.0 + 1 - $0.1) }

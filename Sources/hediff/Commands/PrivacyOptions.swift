@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKKS
 import Foundation
 import HEDiffusion
 import StableDiffusion
@@ -21,8 +22,8 @@ struct PrivacyOptions: ParsableArguments {
     @Option(help: "Selection threshold: the fraction of the total distortion left unencrypted (sparse, paper).")
     var threshold: Double = 0.01
 
-    @Option(name: .customLong("he-params"), help: "CKKS parameters: tailored or reference (the paper's).")
-    var heParams: HEParameterPreset = .tailored
+    @Option(name: .customLong("he-params"), help: "CKKS parameters: \(CKKSParameters.Preset.summary); 'tailored' is read as update.")
+    var heParams: CKKSParameters.Preset = .update
 
     @Option(name: .customLong("baseline-sample"), help: "elementwise only: encrypt this many elements per step and extrapolate the time.")
     var baselineSample: Int?
