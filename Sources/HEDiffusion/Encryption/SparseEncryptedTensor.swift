@@ -149,15 +149,19 @@ public struct SparseEncryptedTensor: Sendable {
 
     /// Maps `body` over `items` on every core, keeping order; the first CKKS error is rethrown.
     static func concurrentMap<T: Sendable>(_ items: [Range<Int>], _ body: @Sendable (Range<Int>) throws(CKKSError) -> T) throws(HEDiffusionError) -> [T] {
-        let results = ResultBox<T>(count: items.count)
-        Parallel.forEach(items.count) { i in
-            results.store(i, Result { () throws(CKKSError) -> T in try body(items[i]) })
+        let results = concurrentMap(count: items.count) { i in Result { () throws(CKKSError) -> T in try body(items[i]) } }
+        guard results.count == items.count else { throw .malformedMessage("internal: a parallel task produced no result") }
+        var values: [T] = []
+        values.reserveCapacity(results.count)
+        for result in results {
+            switch result {
+            case .success(let value): values.append(value)
+            case .failure(let error): throw .encryption(error)
+            }
         }
-        return try results.values()
+        return values
     }
-}
 
-extension SparseEncryptedTensor {
     /// `body(i)` for i in 0..<count on every core, in order.
     static func concurrentMap<T: Sendable>(count: Int, _ body: @Sendable (Int) -> T) -> [T] {
         let slots = Slots<T>(count: count)
@@ -179,33 +183,6 @@ private final class Slots<T: Sendable>: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// The values, once every slot has been stored.
+    /// The stored values in index order (all of them once every slot has been stored).
     var filled: [T] { values.compactMap { $0 } }
-}
-
-/// Per-index result slots filled concurrently (each index written once, by one thread).
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private var slots: [Result<T, CKKSError>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func store(_ index: Int, _ result: Result<T, CKKSError>) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
-    }
-
-    func values() throws(HEDiffusionError) -> [T] {
-        var out: [T] = []
-        out.reserveCapacity(slots.count)
-        for slot in slots {
-            switch slot {
-            case .success(let value)?: out.append(value)
-            case .failure(let error)?: throw .encryption(error)
-            case nil: throw .malformedMessage("internal: a parallel task produced no result")
-            }
-        }
-        return out
-    }
 }
