@@ -9,6 +9,8 @@ enum Fixtures {
         .appendingPathComponent("Fixtures")
     static let tinyModel = root.appendingPathComponent("tiny-sd")
     static let records = root.appendingPathComponent("records")
+    /// The tiny model as single-file checkpoints (tools/fixtures/make_single_file_fixtures.py).
+    static let singleFile = root.appendingPathComponent("single-file")
 
     /// A fresh empty directory, removed by the caller's `addTeardownBlock`.
     static func temporaryDirectory() throws -> URL {

@@ -20,7 +20,7 @@ public struct AutoencoderKL: Sendable {
     ///   key holder only decode); `encode` then throws.
     /// - Throws: `ModelConfigurationError` for block types or options outside SD v1.x VAEs (`SDv1Support`),
     ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
-    public init(config: AutoencoderKLConfig, weights: SafeTensors, loadingEncoder: Bool = true) throws {
+    public init(config: AutoencoderKLConfig, weights: any TensorArchive, loadingEncoder: Bool = true) throws {
         try self.init(config: config, checkpoint: CheckpointWeights(weights), loadingEncoder: loadingEncoder)
     }
 

@@ -19,7 +19,7 @@ public struct CLIPTextEncoder: Sendable {
     ///
     /// - Throws: `ModelConfigurationError` for options outside SD v1.x text encoders (`SDv1Support`),
     ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
-    public init(config: CLIPTextConfig, weights: SafeTensors) throws {
+    public init(config: CLIPTextConfig, weights: any TensorArchive) throws {
         try self.init(config: config, checkpoint: CheckpointWeights(weights))
     }
 

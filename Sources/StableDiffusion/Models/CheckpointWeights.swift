@@ -8,8 +8,8 @@ import Tensor
 struct CheckpointWeights: Sendable {
     /// Where parameters come from.
     private enum Source: Sendable {
-        /// A checkpoint file.
-        case file(SafeTensors)
+        /// A checkpoint file, or a renamed or merged view of one.
+        case file(any TensorArchive)
         /// Seeded random values of whatever shape the module asks for (benchmarks without a download).
         case random(seed: UInt64)
     }
@@ -19,7 +19,7 @@ struct CheckpointWeights: Sendable {
     let prefix: String
 
     /// The whole checkpoint, unscoped.
-    init(_ file: SafeTensors) {
+    init(_ file: any TensorArchive) {
         self.source = .file(file)
         self.prefix = ""
     }
@@ -60,14 +60,18 @@ struct CheckpointWeights: Sendable {
             return try Self.randomTensor(shape: shape, seed: seed, name: fullName)
         case let .file(file):
             guard let stored = resolvedName(fullName, in: file) else {
-                throw SafeTensorsError.missingTensor(file: file.path, tensor: fullName)
+                throw SafeTensorsError.missingTensor(file: file.path, tensor: file.storedName(of: fullName))
             }
-            return try file.tensor(named: stored, shape: shape)
+            let found = file.shape(of: stored) ?? []
+            guard found == shape else {
+                throw SafeTensorsError.shapeMismatch(file: file.path, tensor: file.storedName(of: stored), expected: shape, found: found)
+            }
+            return try Tensor(shape: shape, scalars: file.floats(named: stored))
         }
     }
 
-    private func resolvedName(_ fullName: String, in file: SafeTensors) -> String? {
-        ([fullName] + CheckpointWeights.aliases(of: fullName)).first { file.tensors[$0] != nil }
+    private func resolvedName(_ fullName: String, in file: any TensorArchive) -> String? {
+        ([fullName] + CheckpointWeights.aliases(of: fullName)).first { file.shape(of: $0) != nil }
     }
 
     /// Older names of a tensor: diffusers before 0.14 saved the VAE's mid-block attention as

@@ -23,7 +23,7 @@ public struct UNet2DConditionModel: Sendable {
     ///
     /// - Throws: `ModelConfigurationError` for block types or options outside SD v1.x (`SDv1Support`),
     ///   `SafeTensorsError` naming any missing or mis-shaped tensor.
-    public init(config: UNet2DConditionConfig, weights: SafeTensors) throws {
+    public init(config: UNet2DConditionConfig, weights: any TensorArchive) throws {
         try self.init(config: config, checkpoint: CheckpointWeights(weights))
     }
 

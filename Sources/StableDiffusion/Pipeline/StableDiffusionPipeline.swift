@@ -27,15 +27,22 @@ public struct StableDiffusionPipeline: Sendable {
         self.schedulerConfiguration = schedulerConfiguration
     }
 
-    /// Loads every component of `folder`.
+    /// Loads every component of `source`: a diffusers folder, a single-file checkpoint, or either with another VAE.
     ///
     /// - Parameter loadingVAEEncoder: `false` skips the VAE encoder, which only image-to-image needs.
     /// - Throws: the component's error naming the missing file or tensor, or the unsupported option.
-    public init(folder: DiffusersModelFolder, loadingVAEEncoder: Bool = true) throws {
+    public init(source: ModelSource, loadingVAEEncoder: Bool = true) throws {
         self.init(
-            tokenizer: try folder.tokenizer(), textEncoder: try CLIPTextEncoder(folder: folder),
-            unet: try UNet2DConditionModel(folder: folder), vae: try AutoencoderKL(folder: folder, loadingEncoder: loadingVAEEncoder),
-            schedulerConfiguration: folder.scheduler)
+            tokenizer: try source.tokenizer(),
+            textEncoder: try CLIPTextEncoder(config: source.textEncoder, weights: source.weights(for: .textEncoder)),
+            unet: try UNet2DConditionModel(config: source.unet, weights: source.weights(for: .unet)),
+            vae: try AutoencoderKL(config: source.vae, weights: source.weights(for: .vae), loadingEncoder: loadingVAEEncoder),
+            schedulerConfiguration: source.scheduler)
+    }
+
+    /// Loads every component of `folder`.
+    public init(folder: DiffusersModelFolder, loadingVAEEncoder: Bool = true) throws {
+        try self.init(source: folder.source, loadingVAEEncoder: loadingVAEEncoder)
     }
 
     /// The output size when a configuration leaves it `nil`: the UNet's `sample_size` in pixels

@@ -54,29 +54,10 @@ public struct SafeTensors: Sendable {
             throw SafeTensorsError.missingTensor(file: path, tensor: name)
         }
         let raw = UnsafeRawBufferPointer(rebasing: file.bytes[(dataStart + info.byteRange.lowerBound)..<(dataStart + info.byteRange.upperBound)])
-        let count = info.byteRange.count / info.dtype.byteCount
-        switch info.dtype {
-        case .float32:
-            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
-                for i in 0..<count { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
-                initialized = count
-            }
-        case .float16:
-            return (0..<count).map { i in
-                Float(float16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-            }
-        case .bfloat16:
-            return (0..<count).map { i in
-                Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-            }
-        case .float64:
-            return (0..<count).map { i in
-                Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-            }
-        default:
+        guard let values = info.dtype.floats(fromLittleEndian: raw) else {
             throw SafeTensorsError.unsupportedDType(file: path, tensor: name, dtype: info.dtype.rawValue)
         }
+        return values
     }
 
     /// The named tensor as float32.

@@ -29,3 +29,33 @@ public enum SafeTensorsDType: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension SafeTensorsDType {
+    /// Little-endian elements of this type converted to float32, or `nil` for the types that do
+    /// not convert (integers, booleans, 8-bit floats). `raw.count` must be a multiple of `byteCount`.
+    func floats(fromLittleEndian raw: UnsafeRawBufferPointer) -> [Float]? {
+        let count = raw.count / byteCount
+        switch self {
+        case .float32:
+            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[..<(4 * count)]))
+                for i in 0..<count { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
+                initialized = count
+            }
+        case .float16:
+            return (0..<count).map { i in
+                Float(float16Bits: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+            }
+        case .bfloat16:
+            return (0..<count).map { i in
+                Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
+            }
+        case .float64:
+            return (0..<count).map { i in
+                Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+            }
+        default:
+            return nil
+        }
+    }
+}

@@ -31,8 +31,19 @@ final class PipelineFixtureTests: XCTestCase {
     func testDPMSolverPlusPlus2MMatchesDiffusers() throws { try checkRun("dpmpp2m.batch1", sampler: .dpmpp2m) }
     func testTwoPromptBatchMatchesDiffusers() throws { try checkRun("plms.batch2", sampler: .plms) }
 
-    private func checkRun(_ key: String, sampler: GenerationConfiguration.Sampler) throws {
-        let pipeline = try Self.pipeline.get()
+    /// The same model as a CompVis/LDM `.ckpt` (which diffusers' `from_single_file` reads as the
+    /// folder, checked by tools/fixtures/make_single_file_fixtures.py) gives the folder's run.
+    func testSingleFileCheckpointMatchesDiffusers() throws {
+        let folder = try DiffusersModelFolder(url: Fixtures.tinyModel)
+        let checkpoint = try SingleFileCheckpoint(url: Fixtures.singleFile.appendingPathComponent("tiny-sd.ckpt"))
+        let source = try checkpoint.source(
+            unet: folder.unet, vae: folder.vae, textEncoder: folder.textEncoder, scheduler: folder.scheduler,
+            tokenizerURL: folder.tokenizerURL)
+        try checkRun("plms.batch1", sampler: .plms, pipeline: StableDiffusionPipeline(source: source))
+    }
+
+    private func checkRun(_ key: String, sampler: GenerationConfiguration.Sampler, pipeline: StableDiffusionPipeline? = nil) throws {
+        let pipeline = try pipeline ?? Self.pipeline.get()
         let meta = try XCTUnwrap(Self.metadata()[key] as? [String: Any])
         var configuration = GenerationConfiguration(
             prompts: try XCTUnwrap(meta["prompt"] as? [String]),
