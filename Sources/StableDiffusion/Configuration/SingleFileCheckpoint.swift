@@ -28,13 +28,7 @@ public struct SingleFileCheckpoint: Sendable {
     public init(url: URL) throws {
         self.url = url
         let names: [String]
-        if Self.isZip(url) {
-            let checkpoint = try PyTorchCheckpoint(contentsOf: url)
-            (archive, names) = (checkpoint, checkpoint.names)
-        } else {
-            let file = try SafeTensors(contentsOf: url)
-            (archive, names) = (file, file.names)
-        }
+        (archive, names) = try Self.openArchive(url)
         func refuse(_ reason: String) -> ModelConfigurationError { .unsupportedModel(file: url.path, reason: reason) }
         if names.contains(where: { $0.hasPrefix("conditioner.embedders.") }) { throw refuse("this is an SDXL checkpoint") }
         if names.contains(where: { $0.hasPrefix("cond_stage_model.model.") }) {
@@ -57,12 +51,14 @@ public struct SingleFileCheckpoint: Sendable {
     /// or a diffusers folder's for non-standard sizes), the sampler config `scheduler`, and the
     /// tokenizer folder `tokenizerURL` (SD v1.x uses CLIP ViT-L/14's vocabulary).
     ///
-    /// - Throws: `ModelConfigurationError.missingFile` when the file holds no VAE.
+    /// - Throws: `ModelConfigurationError.missingFile` when the file holds no VAE and
+    ///   `requiresVAE` (pass `false` when `replacingVAE` will supply one).
     public func source(
         unet: UNet2DConditionConfig, vae: AutoencoderKLConfig, textEncoder: CLIPTextConfig,
-        scheduler: SchedulerConfiguration, tokenizerURL: URL, generationDefaults: GenerationDefaults = GenerationDefaults()
+        scheduler: SchedulerConfiguration, tokenizerURL: URL, generationDefaults: GenerationDefaults = GenerationDefaults(),
+        requiresVAE: Bool = true
     ) throws -> ModelSource {
-        guard hasVAE else {
+        guard hasVAE || !requiresVAE else {
             throw ModelConfigurationError.missingFile(
                 path: url.path + " (first_stage_model.*)", hint: "the checkpoint holds no VAE; pass one with --vae")
         }
@@ -109,10 +105,17 @@ public struct SingleFileCheckpoint: Sendable {
         }
     }
 
-    /// Whether the file starts with a zip local-file header (`PK\3\4`), as `torch.save` writes.
-    private static func isZip(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)) == Data([0x50, 0x4B, 0x03, 0x04])
+    /// Opens a weight file by its content: a zip (`PK\3\4`, what `torch.save` writes) as a
+    /// PyTorch checkpoint, anything else as safetensors; returns it with its tensor names.
+    static func openArchive(_ url: URL) throws -> (any TensorArchive, [String]) {
+        let handle = try? FileHandle(forReadingFrom: url)
+        let magic = try? handle?.read(upToCount: 4)
+        try? handle?.close()
+        if magic == Data([0x50, 0x4B, 0x03, 0x04]) {
+            let checkpoint = try PyTorchCheckpoint(contentsOf: url)
+            return (checkpoint, checkpoint.names)
+        }
+        let file = try SafeTensors(contentsOf: url)
+        return (file, file.names)
     }
 }

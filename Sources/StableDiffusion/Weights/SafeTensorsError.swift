@@ -27,7 +27,7 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
         case let .missingTensor(file, tensor):
             return "\(file) has no tensor named \"\(tensor)\"; is this the right model folder and component?"
         case let .shapeMismatch(file, tensor, expected, found):
-            return "\(file): tensor \"\(tensor)\" has shape \(found), expected \(expected); the weights do not match the config.json beside them"
+            return "\(file): tensor \"\(tensor)\" has shape \(found), expected \(expected); the weights do not match the model's config"
         case let .unsupportedDType(file, tensor, dtype):
             return "\(file): tensor \"\(tensor)\" has dtype \(dtype); only F32, F16, BF16 and F64 weights can be loaded"
         case let .unwritable(file, reason):

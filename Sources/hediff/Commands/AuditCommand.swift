@@ -43,11 +43,10 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let gridOutput = try grid.map { try OutputFiles(path: $0, count: 1) }
         try privacy.checkOutputs()
-        let modelURL = try DefaultModel.resolve(sampling.model)
-        let folder = try DiffusersModelFolder(url: modelURL)
-        try privacy.checkLatentSize(width: nil, height: nil, folder: folder)
-        let configuration = sampling.configuration(defaults: folder.generationDefaults)
-        let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: false)
+        let source = try sampling.model.source()
+        try privacy.checkLatentSize(width: nil, height: nil, source: source)
+        let configuration = sampling.configuration(defaults: source.generationDefaults)
+        let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: false)
         var update = try privacy.makeUpdate()
         var noise = privacy.makeNoise(seed: sampling.seed)
         printError(SamplingOptions.summary(configuration, noise: noise.origin))
@@ -61,7 +60,7 @@ struct AuditCommand: ParsableCommand {
         var audit = try PrivacyAudit(pipeline: pipeline, configuration: configuration, mode: privacy.privacy, threshold: privacy.threshold)
         audit.seedBudget = seedBudget
         audit.calibrationRuns = calibrationRuns
-        audit.readsShapesAttributes = modelURL.standardizedFileURL.lastPathComponent == DefaultModel.name
+        audit.readsShapesAttributes = sampling.model.isEmbeddedModel
         let outcome = try audit.run(view: view, noise: noise.origin, truth: result.images[0])
         try gridOutput?.write([try outcome.grid(truth: result.images[0])])
         if json {

@@ -30,9 +30,9 @@ struct CompareCommand: ParsableCommand {
         let outputs = try output.map { try OutputFiles(path: $0 + "-plain.png", count: 1) }
         let privateOutputs = try output.map { try OutputFiles(path: $0 + "-private.png", count: 1) }
         try privacy.checkOutputs()
-        let folder = try DiffusersModelFolder(url: DefaultModel.resolve(sampling.model))
-        let configuration = sampling.configuration(defaults: folder.generationDefaults)
-        let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: false)
+        let source = try sampling.model.source()
+        let configuration = sampling.configuration(defaults: source.generationDefaults)
+        let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: false)
         // Both runs draw the same noise: two copies of one generator, before either draws.
         let noise = privacy.makeNoise(seed: sampling.seed)
         printError(SamplingOptions.summary(configuration, noise: noise.origin))

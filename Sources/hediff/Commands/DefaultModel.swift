@@ -38,13 +38,13 @@ enum DefaultModel {
     }
 
     /// `path` if given, else HEDIFF_MODEL, else the embedded model; fails with a clear message
-    /// when the folder does not exist, naming every place the embedded model was looked for.
+    /// when the folder or file does not exist, naming every place the embedded model was looked for.
     static func resolve(_ path: String?) throws -> URL {
         if let given = path ?? ProcessInfo.processInfo.environment["HEDIFF_MODEL"] {
             let url = URL(fileURLWithPath: given)
-            guard isDirectory(url) else {
+            guard FileManager.default.fileExists(atPath: url.path) else {
                 throw ValidationErrorMessage(
-                    "model folder \(url.path) does not exist" + (path == nil ? " (named by HEDIFF_MODEL)" : ""))
+                    "model \(url.path) does not exist" + (path == nil ? " (named by HEDIFF_MODEL)" : ""))
             }
             return url
         }
@@ -57,7 +57,7 @@ enum DefaultModel {
         return found
     }
 
-    private static func isDirectory(_ url: URL) -> Bool {
+    static func isDirectory(_ url: URL) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }

@@ -70,11 +70,10 @@ struct GenerateCommand: ParsableCommand {
         let outputs = try OutputFiles(path: output, count: batchSize)
         try privacy.checkOutputs()
         let transcriptFolder = try transcript.map(TranscriptFolder.init(path:))
-        let modelURL = try DefaultModel.resolve(sampling.model)
-        printError("loading \(modelURL.path)…")
-        let folder = try DiffusersModelFolder(url: modelURL)
-        try privacy.checkLatentSize(width: width, height: height, folder: folder)
-        var configuration = sampling.configuration(defaults: folder.generationDefaults)
+        let source = try sampling.model.source()
+        printError("loading \(source.location)…")
+        try privacy.checkLatentSize(width: width, height: height, source: source)
+        var configuration = sampling.configuration(defaults: source.generationDefaults)
         configuration.ddimEta = eta
         configuration.width = width
         configuration.height = height
@@ -84,7 +83,7 @@ struct GenerateCommand: ParsableCommand {
             configuration.initImage = .init(image: start, strength: strength ?? 0.8)
         }
 
-        let pipeline = try StableDiffusionPipeline(folder: folder, loadingVAEEncoder: image != nil)
+        let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: image != nil)
         var bar = ProgressBar()
         var update = try privacy.makeUpdate()
         var noise = privacy.makeNoise(seed: sampling.seed)

@@ -45,10 +45,10 @@ struct PrivacyOptions: ParsableArguments {
     /// Refuses, before the weights load, an image too small for the min-distortion selection
     /// (`sparse`, `paper`): its latent must be at least `HILLCostMap.minimumExtent` points a side.
     /// A size taken from `--image` is checked at the first step instead.
-    func checkLatentSize(width: Int?, height: Int?, folder: DiffusersModelFolder) throws {
+    func checkLatentSize(width: Int?, height: Int?, source: ModelSource) throws {
         guard privacy.selectsPoints else { return }
-        let factor = folder.vae.downsamplingFactor
-        let native = folder.unet.sampleSize.map { $0 * factor }
+        let factor = source.vae.downsamplingFactor
+        let native = source.unet.sampleSize.map { $0 * factor }
         let minimum = HILLCostMap.minimumExtent * factor
         for (name, side) in [("width", width ?? native), ("height", height ?? native)] {
             if let side, side < minimum {

@@ -2,10 +2,10 @@ import ArgumentParser
 import HEDiffusion
 import StableDiffusion
 
-/// The model, prompt and sampler options shared by `generate` and `compare`.
+/// The model, prompt and sampler options shared by `generate`, `compare` and `audit`.
 struct SamplingOptions: ParsableArguments {
-    @Option(help: "A diffusers model folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/); default: the embedded tiny-shapes model.")
-    var model: String?
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
 
     @Option(help: "The text to generate.")
     var prompt: String
