@@ -1,7 +1,7 @@
 import RingArithmetic
 
-/// The secret key s: a uniform ternary polynomial, held in evaluation form over every prime (data primes
-/// and the special prime). The storage is overwritten with zeros when the key is released
+/// The secret key s: a uniform ternary polynomial, held in evaluation form over every prime (data
+/// primes and the special prime). The storage is overwritten with zeros when the key is released
 /// (best effort: copies made by arithmetic on temporaries are not tracked), and neither its
 /// description nor its reflection (`dump`, debuggers' summaries) shows any of it.
 public final class SecretKey: @unchecked Sendable, CustomStringConvertible, CustomReflectable {

@@ -1,6 +1,7 @@
 import RingArithmetic
 
-/// An encoded message: a polynomial in evaluation form at a level, with the scale Δ its values carry.
+/// An encoded message: a polynomial in evaluation form at a level, with the scale Δ its values
+/// carry.
 public struct Plaintext: Sendable, Equatable {
     public let context: CKKSContext
     /// The encoded polynomial (limbs q_0 … q_level).

@@ -98,7 +98,8 @@ public struct ByteReader {
         return Array(bytes[offset..<(offset + count)])
     }
 
-    /// A polynomial over exactly `basis`; every residue must be below its prime.
+    /// A polynomial over exactly `basis`, in evaluation form (the only form the formats carry);
+    /// every residue must be below its prime.
     mutating func readPolynomial(basis: RNSBasis, _ field: String) throws(CKKSError) -> RNSPolynomial<Evaluation> {
         let limbs = Int(try read(UInt8.self, "\(field) limb count"))
         guard limbs == basis.count else {
