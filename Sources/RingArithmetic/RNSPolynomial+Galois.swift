@@ -1,5 +1,6 @@
-/// Galois automorphisms X ↦ X^g (g odd, below 2N), in either form: a signed permutation of the
-/// coefficients, or a permutation of the evaluation points.
+// Galois automorphisms X ↦ X^g (g odd, below 2N), in either form: a signed permutation of the
+// coefficients, or a permutation of the evaluation points.
+
 extension RNSPolynomial where Form == Coefficient {
     /// The image of the polynomial under X ↦ X^g: X^i maps to ±X^(i·g mod N).
     public func applyingGalois(element g: Int) -> RNSPolynomial {

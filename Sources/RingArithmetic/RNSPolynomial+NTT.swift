@@ -1,8 +1,9 @@
-/// The transforms between the forms. Each consumes its operand and transforms its residues in
-/// place, so a value that is not used afterwards (pass it with `consume` to be sure) changes type
-/// without a copy — and, for secrets, without leaving the other form behind in memory.
+// The transforms between the two forms. Each consumes its operand and transforms the residues in
+// place: a value not used afterwards (pass it with `consume` to be sure) changes type without a
+// copy and, when it is a secret, without leaving its other form behind in memory.
+
 extension RNSPolynomial where Form == Coefficient {
-    /// The NTT evaluations of this polynomial, limbs in parallel.
+    /// The NTT evaluations of this polynomial, limbs in parallel, computed in place.
     public consuming func forwardNTT() -> RNSPolynomial<Evaluation> {
         transformLimbs { tables, limb in tables.forward(limb) }
         return RNSPolynomial<Evaluation>(basis: basis, data: data)
@@ -10,7 +11,7 @@ extension RNSPolynomial where Form == Coefficient {
 }
 
 extension RNSPolynomial where Form == Evaluation {
-    /// The coefficients of this polynomial, limbs in parallel.
+    /// The coefficients of this polynomial, limbs in parallel, computed in place.
     public consuming func inverseNTT() -> RNSPolynomial<Coefficient> {
         transformLimbs { tables, limb in tables.inverse(limb) }
         return RNSPolynomial<Coefficient>(basis: basis, data: data)
