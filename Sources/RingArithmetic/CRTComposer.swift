@@ -44,7 +44,7 @@ public struct CRTComposer: Sendable {
         }
     }
 
-    /// Centered integer values of a polynomial's coefficients, as Doubles.
+    /// Centered integer values of a coefficient-form polynomial, as Doubles.
     public func centeredValues(of polynomial: RNSPolynomial<Coefficient>) -> [Double] {
         let n = polynomial.degree
         if moduli.count == 1 {
