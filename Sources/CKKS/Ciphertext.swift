@@ -1,11 +1,11 @@
 import RingArithmetic
 
-/// A CKKS ciphertext: polynomials (c_0, c_1[, c_2]) in NTT form at a level, decrypting to
+/// A CKKS ciphertext: polynomials (c_0, c_1[, c_2]) in evaluation form at a level, decrypting to
 /// c_0 + c_1·s (+ c_2·s²) ≈ Δ·m.
 public struct Ciphertext: Sendable, Equatable {
     public let context: CKKSContext
-    /// The polynomials, NTT form, limbs q_0 … q_level.
-    public internal(set) var polynomials: [RNSPolynomial]
+    /// The polynomials, limbs q_0 … q_level.
+    public internal(set) var polynomials: [RNSPolynomial<Evaluation>]
     /// The scale Δ of the encrypted values.
     public internal(set) var scale: Double
     /// For a fresh symmetric encryption, the seed from which c_1 is expanded: serialization then
@@ -21,7 +21,7 @@ public struct Ciphertext: Sendable, Equatable {
     /// The number of polynomials: 2 normally, 3 after a multiplication before relinearization.
     public var size: Int { polynomials.count }
 
-    init(context: CKKSContext, polynomials: [RNSPolynomial], scale: Double, seed: RandomSeed? = nil, noiseEstimate: Double) {
+    init(context: CKKSContext, polynomials: [RNSPolynomial<Evaluation>], scale: Double, seed: RandomSeed? = nil, noiseEstimate: Double) {
         self.context = context
         self.polynomials = polynomials
         self.scale = scale

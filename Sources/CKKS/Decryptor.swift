@@ -59,8 +59,7 @@ public struct Decryptor: Sendable {
         guard statisticalSecurityBits >= 0, statisticalSecurityBits <= 128 else {
             throw .invalidParameters("statistical security must be in 0...128 bits")
         }
-        var polynomial = try decrypt(ciphertext).polynomial
-        polynomial.inverseNTT()
+        var polynomial = try decrypt(ciphertext).polynomial.inverseNTT()
         var coefficients = CRTComposer(basis: polynomial.basis).centeredValues(of: polynomial)
         polynomial.wipe("raw decryption")
         let deviation = Decryptor.floodingDeviation(noiseEstimate: ciphertext.noiseEstimate, statisticalSecurityBits: statisticalSecurityBits)

@@ -20,14 +20,12 @@ public struct Encoder: Sendable {
     /// Encodes complex values (missing slots are zero).
     public func encode(complex values: [Complex], scale: Double? = nil, level: Int? = nil) throws(CKKSError) -> Plaintext {
         let (polynomial, scale) = try encodeCoefficients(values, scale: scale, level: level)
-        var ntt = polynomial
-        ntt.forwardNTT()
-        return Plaintext(context: context, polynomial: ntt, scale: scale)
+        return Plaintext(context: context, polynomial: polynomial.forwardNTT(), scale: scale)
     }
 
     /// The encoding of `values` in coefficient form (not yet transformed), with its scale: lets
     /// encryption add its error before a single NTT.
-    func encodeCoefficients(_ values: [Complex], scale: Double?, level: Int?) throws(CKKSError) -> (RNSPolynomial, Double) {
+    func encodeCoefficients(_ values: [Complex], scale: Double?, level: Int?) throws(CKKSError) -> (RNSPolynomial<Coefficient>, Double) {
         let n = context.slotCount
         guard values.count <= n else { throw .tooManyValues(count: values.count, slotCount: n) }
         let level = level ?? context.maxLevel
@@ -44,13 +42,12 @@ public struct Encoder: Sendable {
             coefficients[i] = (slots[i].real * scale).rounded()
             coefficients[i + n] = (slots[i].imaginary * scale).rounded()
         }
-        return (try integerPolynomial(coefficients, level: level, transform: false), scale)
+        return (try integerPolynomial(coefficients, level: level), scale)
     }
 
     /// Decodes all N/2 slots of a plaintext.
     public func decodeComplex(_ plaintext: Plaintext) -> [Complex] {
-        var polynomial = plaintext.polynomial
-        polynomial.inverseNTT()
+        var polynomial = plaintext.polynomial.inverseNTT()
         var coefficients = CRTComposer(basis: polynomial.basis).centeredValues(of: polynomial)
         // Decoded plaintexts are decryptions: their coefficients carry the error, which the
         // slots (rounded by the FFT) do not give back exactly.
@@ -78,23 +75,21 @@ public struct Encoder: Sendable {
         return try moduli.map { q throws(CKKSError) in try Encoder.residue(of: value, modulo: q) }
     }
 
-    /// Rounds real coefficients to integers and reduces them into each prime of the level, then
-    /// (if `transform`) converts to NTT form.
-    func integerPolynomial(_ coefficients: [Double], level: Int, transform: Bool = true) throws(CKKSError) -> RNSPolynomial {
+    /// Rounds real coefficients to integers and reduces them into each prime of the level.
+    func integerPolynomial(_ coefficients: [Double], level: Int) throws(CKKSError) -> RNSPolynomial<Coefficient> {
         let basis = context.basis(atLevel: level)
         let logQ = basis.moduli.reduce(0.0) { $0 + log2(Double($1.value)) }
         let largest = coefficients.reduce(0.0) { max($0, abs($1)) }
         guard largest == 0 || log2(largest) < logQ - 1 else {
             throw .valueOutOfRange("encoded coefficients reach 2^\(Int(log2(largest))), above half the \(Int(logQ))-bit modulus at level \(level); lower the scale or the values")
         }
-        var polynomial = RNSPolynomial(basis: basis, isNTTForm: false)
+        var polynomial = RNSPolynomial<Coefficient>(basis: basis)
         let n = context.parameters.polyDegree
         polynomial.withResidues { out in
             for (i, q) in basis.moduli.enumerated() {
                 for j in 0..<n { out[i * n + j] = Encoder.residueUnchecked(of: coefficients[j], modulo: q) }
             }
         }
-        if transform { polynomial.forwardNTT() }
         return polynomial
     }
 

@@ -55,18 +55,16 @@ public final class Encryptor: @unchecked Sendable {
         return body(&generator)
     }
 
-    /// `coefficients` (a centered-binomial error) plus `message`, both coefficient form,
-    /// transformed to NTT form.
-    private func errorPolynomial(_ coefficients: [Int8], basis: RNSBasis, message: RNSPolynomial? = nil) -> RNSPolynomial {
+    /// `coefficients` (a centered-binomial error) plus `message`, transformed in place.
+    private func errorPolynomial(_ coefficients: [Int8], basis: RNSBasis, message: RNSPolynomial<Coefficient>? = nil) -> RNSPolynomial<Evaluation> {
         var e = Sampling.embed(coefficients, basis: basis)
         if let message { e.add(message) }
-        e.forwardNTT()
-        return e
+        return (consume e).forwardNTT()
     }
 
-    /// An encryption of `message` (coefficient form; zero when nil) at `level`, scale 1. Safe to
-    /// call from several threads: only the draws from the CSPRNG are serialized.
-    func encryptZero(level: Int, message: RNSPolynomial?) -> Ciphertext {
+    /// An encryption of `message` (zero when nil) at `level`, scale 1. Safe to call from several
+    /// threads: only the draws from the CSPRNG are serialized.
+    func encryptZero(level: Int, message: RNSPolynomial<Coefficient>?) -> Ciphertext {
         let basis = context.basis(atLevel: level)
         let degree = basis.degree
         let n = Double(context.parameters.polyDegree)
@@ -88,8 +86,7 @@ public final class Encryptor: @unchecked Sendable {
                  Sampling.centeredBinomial(degree: degree, using: &generator),
                  Sampling.centeredBinomial(degree: degree, using: &generator))
             }
-            var u = Sampling.embed(ternary, basis: basis)
-            u.forwardNTT()
+            let u = Sampling.embed(ternary, basis: basis).forwardNTT()
             let indices = Array(0...level)
             var c0 = publicKey.b.selectingLimbs(indices)
             var c1 = publicKey.a.selectingLimbs(indices)
@@ -102,9 +99,9 @@ public final class Encryptor: @unchecked Sendable {
         }
     }
 
-    /// The uniform polynomial c_1 of a seeded symmetric ciphertext (NTT form).
-    static func expandUniform(seed: RandomSeed, basis: RNSBasis) -> RNSPolynomial {
+    /// The uniform polynomial c_1 of a seeded symmetric ciphertext.
+    static func expandUniform(seed: RandomSeed, basis: RNSBasis) -> RNSPolynomial<Evaluation> {
         var expander = AESCTRGenerator(seed: seed, stream: 1)
-        return Sampling.uniform(basis: basis, isNTTForm: true, using: &expander)
+        return Sampling.uniform(basis: basis, form: Evaluation.self, using: &expander)
     }
 }

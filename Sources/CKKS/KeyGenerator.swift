@@ -10,14 +10,14 @@ public struct KeyGenerator: Sendable {
         self.context = context
     }
 
-    /// A fresh uniform ternary secret key. The ternary coefficients are wiped once embedded.
+    /// A fresh uniform ternary secret key. The ternary coefficients are wiped once embedded, and
+    /// the embedding is transformed in place (consumed), so no coefficient-form copy remains.
     public func generateSecretKey() -> SecretKey {
         var generator = AESCTRGenerator.system()
         var ternary = Sampling.ternary(degree: context.parameters.polyDegree, using: &generator)
-        var s = Sampling.embed(ternary, basis: context.keyBasis)
+        let s = Sampling.embed(ternary, basis: context.keyBasis)
         SecureZero.zero(&ternary, "ternary secret key")
-        s.forwardNTT()
-        return SecretKey(context: context, polynomial: s)
+        return SecretKey(context: context, polynomial: (consume s).forwardNTT())
     }
 
     /// The public key of `secretKey`.
@@ -65,14 +65,15 @@ public struct KeyGenerator: Sendable {
         return steps
     }
 
-    /// (−a·s + e, a) with a uniform and e centered binomial, NTT form over `basis`. The error and
-    /// a·s, either of which gives s away next to (b, a), are wiped.
-    private func rlweSample(secret: RNSPolynomial, basis: RNSBasis, using generator: inout AESCTRGenerator) -> (RNSPolynomial, RNSPolynomial) {
-        let a = Sampling.uniform(basis: basis, isNTTForm: true, using: &generator)
+    /// (−a·s + e, a) with a uniform and e centered binomial, over `basis`. The error and a·s,
+    /// either of which gives s away next to (b, a), are wiped (the error's embedding is transformed
+    /// in place into b).
+    private func rlweSample(secret: RNSPolynomial<Evaluation>, basis: RNSBasis, using generator: inout AESCTRGenerator) -> (RNSPolynomial<Evaluation>, RNSPolynomial<Evaluation>) {
+        let a = Sampling.uniform(basis: basis, form: Evaluation.self, using: &generator)
         var error = Sampling.centeredBinomial(degree: basis.degree, using: &generator)
-        var b = Sampling.embed(error, basis: basis)
+        let embedded = Sampling.embed(error, basis: basis)
         SecureZero.zero(&error, "key error")
-        b.forwardNTT()
+        var b = (consume embedded).forwardNTT()
         var product = a
         product.multiply(secret)
         b.subtract(product)
@@ -80,13 +81,13 @@ public struct KeyGenerator: Sendable {
         return (b, a)
     }
 
-    /// The hybrid key-switching key from `source` (NTT over the key basis) to the secret key.
-    private func switchingKey(from source: RNSPolynomial, to secretKey: SecretKey) -> KeySwitchingKey {
+    /// The hybrid key-switching key from `source` (over the key basis) to the secret key.
+    private func switchingKey(from source: RNSPolynomial<Evaluation>, to secretKey: SecretKey) -> KeySwitchingKey {
         var generator = AESCTRGenerator.system()
         let n = context.parameters.polyDegree
         let dataCount = context.dataBasis.count
-        var bs: [RNSPolynomial] = []
-        var as_: [RNSPolynomial] = []
+        var bs: [RNSPolynomial<Evaluation>] = []
+        var as_: [RNSPolynomial<Evaluation>] = []
         for j in 0..<dataCount {
             var (b, a) = rlweSample(secret: secretKey.polynomial, basis: context.keyBasis, using: &generator)
             // Add P·ê_j·s′: nonzero only in limb j, where it is (P mod q_j)·s′.

@@ -2,22 +2,21 @@ import ModularArithmetic
 import RingArithmetic
 
 extension Evaluator {
-    /// Hybrid key switching: for c at level ℓ (NTT form) returns (d_0, d_1) at level ℓ with
+    /// Hybrid key switching: for c at level ℓ returns (d_0, d_1) at level ℓ with
     /// d_0 + d_1·s ≈ c·s′, where `key` switches s′ to s.
     ///
     /// c is split into its RNS digits [c]_{q_j}; each digit (centered) is lifted to every prime of
     /// q_0 … q_ℓ, P (a small integer below q_j, reduced and transformed), multiplied by the key's
     /// j-th component and accumulated; the sum, which carries the factor P, is divided by P with
     /// rounding, which also divides the key error by P. Primes are processed in parallel.
-    func switchKey(_ c: RNSPolynomial, key: KeySwitchingKey) -> (RNSPolynomial, RNSPolynomial) {
+    func switchKey(_ c: RNSPolynomial<Evaluation>, key: KeySwitchingKey) -> (RNSPolynomial<Evaluation>, RNSPolynomial<Evaluation>) {
         let level = c.limbCount - 1
         let n = context.parameters.polyDegree
         let keyLimbs = Array(0...level) + [context.keyBasis.count - 1]
         let extended = context.basis(atLevel: level).appending(RNSBasis(tables: [context.keyBasis.tables.last!]))
-        var coefficients = c
-        coefficients.inverseNTT()
-        var d0 = RNSPolynomial(basis: extended, isNTTForm: true)
-        var d1 = RNSPolynomial(basis: extended, isNTTForm: true)
+        let coefficients = c.inverseNTT()
+        var d0 = RNSPolynomial<Evaluation>(basis: extended)
+        var d1 = RNSPolynomial<Evaluation>(basis: extended)
         let targetTables = extended.tables
         let keyB = key.b
         let keyA = key.a

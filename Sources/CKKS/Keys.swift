@@ -1,20 +1,20 @@
 import RingArithmetic
 
-/// The secret key s: a uniform ternary polynomial, held in NTT form over every prime (data primes
-/// and the special prime). The storage is overwritten with zeros when the key is released
+/// The secret key s: a uniform ternary polynomial, held in evaluation form over every prime (data
+/// primes and the special prime). The storage is overwritten with zeros when the key is released
 /// (best effort: copies made by arithmetic on temporaries are not tracked), and neither its
 /// description nor its reflection (`dump`, debuggers' summaries) shows any of it.
 public final class SecretKey: @unchecked Sendable, CustomStringConvertible, CustomReflectable {
     public let context: CKKSContext
-    /// s in NTT form over `context.keyBasis`. Never mutated after initialization.
-    private(set) var polynomial: RNSPolynomial
+    /// s over `context.keyBasis`. Never mutated after initialization.
+    private(set) var polynomial: RNSPolynomial<Evaluation>
     /// s restricted to q_0 … q_ℓ, for each level ℓ, made once (encryption and decryption at a
     /// level would otherwise copy the key every time). Wiped with the key.
-    private var restrictions: [RNSPolynomial]
+    private var restrictions: [RNSPolynomial<Evaluation>]
     /// Their Shoup quotients, for fast products by s.
     private var restrictionQuotients: [[UInt64]]
 
-    init(context: CKKSContext, polynomial: RNSPolynomial) {
+    init(context: CKKSContext, polynomial: RNSPolynomial<Evaluation>) {
         self.context = context
         self.polynomial = polynomial
         let restrictions = (0...context.maxLevel).map { polynomial.selectingLimbs(Array(0...$0)) }
@@ -23,12 +23,12 @@ public final class SecretKey: @unchecked Sendable, CustomStringConvertible, Cust
     }
 
     /// s restricted to the data primes q_0 … q_level.
-    func restricted(toLevel level: Int) -> RNSPolynomial {
+    func restricted(toLevel level: Int) -> RNSPolynomial<Evaluation> {
         restrictions[level]
     }
 
     /// result += a · s at a's level.
-    func multiplyAdd(_ a: RNSPolynomial, into result: inout RNSPolynomial) {
+    func multiplyAdd(_ a: RNSPolynomial<Evaluation>, into result: inout RNSPolynomial<Evaluation>) {
         let level = a.limbCount - 1
         result.multiplyAdd(a, restrictions[level], shoupQuotients: restrictionQuotients[level])
     }
@@ -45,11 +45,11 @@ public final class SecretKey: @unchecked Sendable, CustomStringConvertible, Cust
     }
 }
 
-/// The public key (b, a) = (−a·s + e, a) over the data primes, NTT form.
+/// The public key (b, a) = (−a·s + e, a) over the data primes.
 public struct PublicKey: Sendable, Equatable {
     public let context: CKKSContext
-    public internal(set) var b: RNSPolynomial
-    public internal(set) var a: RNSPolynomial
+    public internal(set) var b: RNSPolynomial<Evaluation>
+    public internal(set) var a: RNSPolynomial<Evaluation>
 
     public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool {
         lhs.context.isCompatible(with: rhs.context) && lhs.b == rhs.b && lhs.a == rhs.a
@@ -58,11 +58,11 @@ public struct PublicKey: Sendable, Equatable {
 
 /// A hybrid (RNS-digit) key-switching key from a key s′ to s: for each data prime q_j,
 /// (b_j, a_j) = (−a_j·s + e_j + P·ê_j·s′, a_j) over the data primes and the special prime P,
-/// where ê_j is the CRT basis element of q_j. NTT form.
+/// where ê_j is the CRT basis element of q_j.
 public struct KeySwitchingKey: Sendable, Equatable {
     public let context: CKKSContext
-    public internal(set) var b: [RNSPolynomial]
-    public internal(set) var a: [RNSPolynomial]
+    public internal(set) var b: [RNSPolynomial<Evaluation>]
+    public internal(set) var a: [RNSPolynomial<Evaluation>]
 
     public static func == (lhs: KeySwitchingKey, rhs: KeySwitchingKey) -> Bool {
         lhs.context.isCompatible(with: rhs.context) && lhs.b == rhs.b && lhs.a == rhs.a
@@ -86,7 +86,7 @@ public struct GaloisKeys: Sendable, Equatable {
         self.keys = keys
         var permutations: [Int: [UInt32]] = [:]
         for (g, key) in keys {
-            permutations[g] = RNSPolynomial.galoisPermutation(element: g, degree: key.context.parameters.polyDegree)
+            permutations[g] = RNSPolynomial<Evaluation>.galoisPermutation(element: g, degree: key.context.parameters.polyDegree)
         }
         self.permutations = permutations
     }

@@ -45,7 +45,7 @@ public struct CRTComposer: Sendable {
     }
 
     /// Centered integer values of a coefficient-form polynomial, as Doubles.
-    public func centeredValues(of polynomial: RNSPolynomial) -> [Double] {
+    public func centeredValues(of polynomial: RNSPolynomial<Coefficient>) -> [Double] {
         let n = polynomial.degree
         if moduli.count == 1 {
             let q = moduli[0]

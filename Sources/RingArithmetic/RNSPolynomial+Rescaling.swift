@@ -1,14 +1,14 @@
 import ModularArithmetic
 
-extension RNSPolynomial {
-    /// Divides by the last prime with rounding and drops its limb: x ↦ round(x / q_last), NTT form.
+extension RNSPolynomial where Form == Evaluation {
+    /// Divides by the last prime with rounding and drops its limb: x ↦ round(x / q_last).
     ///
     /// The last limb is brought to coefficient form, offset by ⌊q_last/2⌋ so that the division
     /// rounds to nearest, reduced into each remaining prime, transformed back and subtracted;
     /// the difference is exactly divisible by q_last, so multiplying by q_last^-1 mod q_i divides.
     /// Used for CKKS rescaling and for the final step of key switching (division by P).
     public mutating func divideAndRoundByLastPrime() {
-        precondition(isNTTForm && limbCount >= 2, "needs NTT form and at least two limbs")
+        precondition(limbCount >= 2, "needs at least two limbs")
         let n = degree
         let last = limbCount - 1
         let lastTables = basis.tables[last]

@@ -9,9 +9,12 @@ public enum Sampling {
     public static let binomialEta = 21
 
     /// A polynomial with independent uniform residues in each limb (rejection sampling, so the
-    /// distribution is exactly uniform). Uniform is uniform in either form, so `isNTTForm` is free.
-    public static func uniform<G: RandomBytesGenerator>(basis: RNSBasis, isNTTForm: Bool, using generator: inout G) -> RNSPolynomial {
-        var poly = RNSPolynomial(basis: basis, isNTTForm: isNTTForm)
+    /// distribution is exactly uniform). Uniform is uniform in either form, so the caller names
+    /// the form it wants and no transform is needed.
+    public static func uniform<Form: PolynomialForm, G: RandomBytesGenerator>(
+        basis: RNSBasis, form: Form.Type, using generator: inout G
+    ) -> RNSPolynomial<Form> {
+        var poly = RNSPolynomial<Form>(basis: basis)
         let n = basis.degree
         let moduli = basis.moduli
         var words = [UInt64](repeating: 0, count: n)
@@ -75,10 +78,10 @@ public enum Sampling {
         return result
     }
 
-    /// Embeds small signed coefficients into every limb of a basis (coefficient form).
-    public static func embed(_ coefficients: [Int8], basis: RNSBasis) -> RNSPolynomial {
+    /// Embeds small signed coefficients into every limb of a basis.
+    public static func embed(_ coefficients: [Int8], basis: RNSBasis) -> RNSPolynomial<Coefficient> {
         precondition(coefficients.count == basis.degree, "coefficient count must equal the ring degree")
-        var poly = RNSPolynomial(basis: basis, isNTTForm: false)
+        var poly = RNSPolynomial<Coefficient>(basis: basis)
         let n = basis.degree
         poly.withResidues { out in
             for (i, q) in basis.moduli.enumerated() {

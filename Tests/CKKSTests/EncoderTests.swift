@@ -16,8 +16,7 @@ final class EncoderTests: XCTestCase {
         let encoder = Encoder(context: context)
         var generator = SeededGenerator(seed: 1)
         let values = (0..<(n / 2)).map { _ in Complex(Double.random(in: -1...1, using: &generator), Double.random(in: -1...1, using: &generator)) }
-        var polynomial = try encoder.encode(complex: values, level: 0).polynomial
-        polynomial.inverseNTT()
+        let polynomial = try encoder.encode(complex: values, level: 0).polynomial.inverseNTT()
         let q = context.dataBasis.moduli[0]
         var power = 1
         var exponents: [Int] = []

@@ -29,7 +29,7 @@ final class CRTComposerTests: XCTestCase {
                     data[i * n + j] = UInt64(v.modulus(BigInt(p)))
                 }
             }
-            let polynomial = RNSPolynomial(basis: basis, isNTTForm: false, data: data)
+            let polynomial = RNSPolynomial<Coefficient>(basis: basis, data: data)
             let composed = CRTComposer(basis: basis).centeredValues(of: polynomial)
             for (value, got) in zip(values, composed) {
                 let expected = Double(value)

@@ -70,13 +70,13 @@ final class NTTTests: XCTestCase {
         let primes = try Primes.nttFriendly(bitSizes: [30, 40], polyDegree: n)
         let basis = RNSBasis(tables: try primes.map { try NTTTables(degree: n, modulus: try Modulus($0)) })
         var rng = AESCTRGenerator(seed: RandomSeed(bytes: [UInt8](repeating: 7, count: 32))!)
-        let poly = Sampling.uniform(basis: basis, isNTTForm: false, using: &rng)
+        let poly = Sampling.uniform(basis: basis, form: Coefficient.self, using: &rng)
+        let ntt = poly.forwardNTT()
         for g in [3, 5, 25, 2 * n - 1] {
-            var viaCoefficients = poly.applyingGalois(element: g)
-            viaCoefficients.forwardNTT()
-            var ntt = poly
-            ntt.forwardNTT()
+            let viaCoefficients = poly.applyingGalois(element: g).forwardNTT()
             XCTAssertEqual(ntt.applyingGalois(element: g), viaCoefficients, "g=\(g)")
+            let permutation = RNSPolynomial<Evaluation>.galoisPermutation(element: g, degree: n)
+            XCTAssertEqual(ntt.applyingGalois(element: g, permutation: permutation), viaCoefficients, "g=\(g)")
         }
     }
 }

@@ -52,7 +52,7 @@ final class SamplingTests: XCTestCase {
         let primes = try Primes.nttFriendly(bitSizes: [33, 60], polyDegree: n)
         let basis = RNSBasis(tables: try primes.map { try NTTTables(degree: n, modulus: try Modulus($0)) })
         var g = AESCTRGenerator(seed: seed)
-        let poly = Sampling.uniform(basis: basis, isNTTForm: true, using: &g)
+        let poly = Sampling.uniform(basis: basis, form: Evaluation.self, using: &g)
         for (i, p) in primes.enumerated() {
             let limb = poly.limb(i)
             XCTAssertTrue(limb.allSatisfy { $0 < p })

@@ -14,7 +14,7 @@ struct ByteWriter {
     }
 
     /// The bytes `append(_ polynomial:)` writes for `polynomial`.
-    static func byteCount(of polynomial: RNSPolynomial) -> Int {
+    static func byteCount(of polynomial: RNSPolynomial<Evaluation>) -> Int {
         1 + polynomial.basis.moduli.reduce(0) { $0 + (polynomial.degree * $1.bitWidth + 7) / 8 }
     }
 
@@ -28,7 +28,7 @@ struct ByteWriter {
 
     /// Every limb's residues packed at the bit width of its prime: the information-theoretic
     /// minimum for uniform residues, rounded up to whole bytes per limb.
-    mutating func append(_ polynomial: RNSPolynomial) {
+    mutating func append(_ polynomial: RNSPolynomial<Evaluation>) {
         append(UInt8(polynomial.limbCount))
         let n = polynomial.degree
         for (i, q) in polynomial.basis.moduli.enumerated() {
@@ -98,8 +98,9 @@ public struct ByteReader {
         return Array(bytes[offset..<(offset + count)])
     }
 
-    /// A polynomial over exactly `basis` (NTT form); every residue must be below its prime.
-    mutating func readPolynomial(basis: RNSBasis, _ field: String) throws(CKKSError) -> RNSPolynomial {
+    /// A polynomial over exactly `basis`, in evaluation form (the only form the formats carry);
+    /// every residue must be below its prime.
+    mutating func readPolynomial(basis: RNSBasis, _ field: String) throws(CKKSError) -> RNSPolynomial<Evaluation> {
         let limbs = Int(try read(UInt8.self, "\(field) limb count"))
         guard limbs == basis.count else {
             throw .deserialization("\(field) has \(limbs) limbs, expected \(basis.count)")
@@ -148,7 +149,7 @@ public struct ByteReader {
             }
             offset += byteCount
         }
-        return RNSPolynomial(basis: basis, isNTTForm: true, data: data)
+        return RNSPolynomial<Evaluation>(basis: basis, data: data)
     }
 
     func expectEnd() throws(CKKSError) {

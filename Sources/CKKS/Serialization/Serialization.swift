@@ -173,7 +173,7 @@ extension Ciphertext {
         } else {
             let size = Int(try reader.read(UInt8.self, "polynomial count"))
             guard size == 2 || size == 3 else { throw .deserialization("ciphertext has \(size) polynomials, expected 2 or 3") }
-            var polynomials: [RNSPolynomial] = []
+            var polynomials: [RNSPolynomial<Evaluation>] = []
             for i in 0..<size { polynomials.append(try reader.readPolynomial(basis: basis, "c\(i)")) }
             try reader.expectEnd()
             self.init(context: context, polynomials: polynomials, scale: scale, noiseEstimate: noise)
@@ -237,7 +237,7 @@ extension KeySwitchingKey {
         guard digits == context.dataBasis.count else {
             throw .deserialization("key-switching key has \(digits) digits, expected \(context.dataBasis.count)")
         }
-        var bs: [RNSPolynomial] = [], as_: [RNSPolynomial] = []
+        var bs: [RNSPolynomial<Evaluation>] = [], as_: [RNSPolynomial<Evaluation>] = []
         for j in 0..<digits {
             bs.append(try reader.readPolynomial(basis: context.keyBasis, "key-switching b\(j)"))
             as_.append(try reader.readPolynomial(basis: context.keyBasis, "key-switching a\(j)"))
