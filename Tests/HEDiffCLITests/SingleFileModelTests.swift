@@ -41,6 +41,21 @@ final class SingleFileModelTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: output))
     }
 
+    /// `--lora FILE:SCALE` changes the image; scale 0 leaves the folder's image.
+    func testLoRAsChangeTheImageByTheirScale() throws {
+        let plain = temporaryPath("plain.png"), none = temporaryPath("zero.png"), adapted = temporaryPath("lora.png")
+        defer { for path in [plain, none, adapted] { try? FileManager.default.removeItem(atPath: path) } }
+        let lora = Self.fixtures.appendingPathComponent("lora/kohya.safetensors").path
+        XCTAssertEqual(try generate(["--model", Self.folder], output: plain).status, 0)
+        var result = try generate(["--model", Self.folder, "--lora", lora + ":0"], output: none)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        result = try generate(["--model", Self.folder, "--lora", lora + ":1.5", "--lora", Self.fixtures.appendingPathComponent("lora/peft.safetensors").path], output: adapted)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let reference = try Data(contentsOf: URL(fileURLWithPath: plain))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: none)), reference)
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: adapted)), reference)
+    }
+
     func testBadModelFilesGiveOneErrorLineAndNoOutput() throws {
         let output = temporaryPath("never.png")
         let notAModel = temporaryPath("notes.safetensors")
@@ -53,6 +68,8 @@ final class SingleFileModelTests: XCTestCase {
             (["--model", Self.folder, "--config", Self.folder], "--config applies to a single-file"),
             (["--model", Self.checkpoint, "--config", Self.folder, "--vae", "/nonexistent/vae"], "does not exist"),
             (["--model", Self.fixtures.appendingPathComponent("tiny-sd/unet/diffusion_pytorch_model.safetensors").path], "diffusers layout"),
+            (["--model", Self.folder, "--lora", "/nonexistent/lora.safetensors:0.5"], "/nonexistent/lora.safetensors"),
+            (["--model", Self.folder, "--lora", Self.halfCheckpoint], "not a LoRA key"),
         ]
         for (arguments, expected) in cases {
             let result = try generate(arguments, output: output)

@@ -20,6 +20,10 @@ public struct ModelSource: Sendable {
     public var generationDefaults: GenerationDefaults
     /// Opens the weights of one component, under the diffusers names its modules ask for.
     var weights: @Sendable (DiffusersModelFolder.Component) throws -> any TensorArchive
+    /// The LoRAs merged into the weights, and which of their modules loading used.
+    var loraApplication: LoRAApplication?
+    /// The weights without LoRAs, so that merging more LoRAs wraps the base once.
+    var plainWeights: @Sendable (DiffusersModelFolder.Component) throws -> any TensorArchive
 
     /// A source from its parts; `weights` opens one component's archive when called.
     public init(
@@ -35,6 +39,7 @@ public struct ModelSource: Sendable {
         self.tokenizerURL = tokenizerURL
         self.generationDefaults = generationDefaults
         self.weights = weights
+        self.plainWeights = weights
     }
 
     /// Opens `component`'s weights.
@@ -45,6 +50,33 @@ public struct ModelSource: Sendable {
     /// The source's CLIP tokenizer.
     public func tokenizer() throws -> CLIPTokenizer {
         try CLIPTokenizer(folder: tokenizerURL)
+    }
+
+    /// This model with `loras` merged into the UNet and text-encoder weights as they load
+    /// (diffusers' `load_lora_weights` + `fuse_lora`), in addition to any merged before.
+    public func merging(_ loras: [LoRA]) -> ModelSource {
+        guard !loras.isEmpty else { return self }
+        var copy = self
+        let application = LoRAApplication(loras: (loraApplication?.loras ?? []) + loras)
+        let plain = loraApplication == nil ? weights : self.plainWeights
+        copy.loraApplication = application
+        copy.weights = { component in
+            let base = try plain(component)
+            switch component {
+            case .unet: return LoRAMergedArchive(base: base, target: .unet, application: application)
+            case .textEncoder: return LoRAMergedArchive(base: base, target: .textEncoder, application: application)
+            case .vae: return base
+            }
+        }
+        copy.plainWeights = plain
+        return copy
+    }
+
+    /// After the components have loaded: every merged LoRA module adapted some weight.
+    ///
+    /// - Throws: `ModelConfigurationError.unsupportedModel` naming a module that matched nothing.
+    public func checkLoRAApplied() throws {
+        try loraApplication?.checkEveryModuleApplied()
     }
 
     /// This model with another VAE (diffusers' `vae=` argument): `config` and `weights` replace
@@ -58,8 +90,9 @@ public struct ModelSource: Sendable {
         }
         var copy = self
         copy.vae = config
-        let others = weights
+        let others = weights, plain = plainWeights
         copy.weights = { $0 == .vae ? try vaeWeights() : try others($0) }
+        copy.plainWeights = { $0 == .vae ? try vaeWeights() : try plain($0) }
         return copy
     }
 }

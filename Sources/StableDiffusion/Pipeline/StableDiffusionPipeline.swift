@@ -38,6 +38,7 @@ public struct StableDiffusionPipeline: Sendable {
             unet: try UNet2DConditionModel(config: source.unet, weights: source.weights(for: .unet)),
             vae: try AutoencoderKL(config: source.vae, weights: source.weights(for: .vae), loadingEncoder: loadingVAEEncoder),
             schedulerConfiguration: source.scheduler)
+        try source.checkLoRAApplied()
     }
 
     /// Loads every component of `folder`.

@@ -3,7 +3,7 @@ import Foundation
 import StableDiffusion
 
 /// Which model to load: a diffusers folder or a single-file checkpoint, optionally with another
-/// VAE, and for a single file the configs that describe it.
+/// VAE and LoRAs, and for a single file the configs that describe it.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "A diffusers model folder, or a single-file SD v1.x checkpoint (.safetensors or .ckpt); default: the embedded tiny-shapes model.",
@@ -24,8 +24,25 @@ struct ModelOptions: ParsableArguments {
             completion: .directory)
     var config: String?
 
+    @Option(name: .customLong("lora"), help: ArgumentHelp(
+        "A LoRA to merge into the UNet and text encoder, FILE or FILE:SCALE (default scale 1); repeatable.",
+        discussion: "kohya/A1111 (lora_unet_…, lora_te_…, alpha) and diffusers/PEFT (unet.…lora_A/lora_B) layouts; a module that matches no weight is an error.",
+        valueName: "file[:scale]"),
+        completion: .file())
+    var loras: [String] = []
+
     func validate() throws {
         if config != nil, model == nil { throw ValidationError("--config describes a single-file --model; give one") }
+        for lora in loras { _ = try Self.parseLoRA(lora) }
+    }
+
+    /// `FILE` or `FILE:SCALE`: the part after the last colon is the scale when it reads as a finite number.
+    static func parseLoRA(_ argument: String) throws -> (path: String, scale: Float) {
+        if let colon = argument.lastIndex(of: ":"), let scale = Float(argument[argument.index(after: colon)...]) {
+            guard scale.isFinite else { throw ValidationError("--lora \(argument): the scale must be a finite number") }
+            return (String(argument[..<colon]), scale)
+        }
+        return (argument, 1)
     }
 
     /// Whether the run uses the embedded tiny-shapes model (whose attributes the audit can read).
@@ -56,6 +73,6 @@ struct ModelOptions: ParsableArguments {
             }
         }
         if let vae { source = try source.replacingVAE(with: URL(fileURLWithPath: vae)) }
-        return source
+        return source.merging(try loras.map(Self.parseLoRA).map { try LoRA(url: URL(fileURLWithPath: $0.path), scale: $0.scale) })
     }
 }
