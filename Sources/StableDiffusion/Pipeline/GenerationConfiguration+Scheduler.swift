@@ -6,6 +6,7 @@ extension GenerationConfiguration {
     /// DPM-Solver++ 2M sets `algorithm_type` and `solver_order`, as the name promises.
     public func makeScheduler(_ base: SchedulerConfiguration) throws -> any Scheduler {
         var configuration = base
+        configuration.useKarrasSigmas = configuration.useKarrasSigmas || useKarrasSigmas
         switch sampler {
         case .plms:
             configuration.skipPRKSteps = true
@@ -18,6 +19,8 @@ extension GenerationConfiguration {
             configuration.algorithmType = "dpmsolver++"
             configuration.solverOrder = 2
             return try DPMSolverMultistepScheduler(configuration: configuration, stepCount: stepCount)
+        case .eulerAncestral:
+            return try EulerAncestralDiscreteScheduler(configuration: configuration, stepCount: stepCount)
         }
     }
 }

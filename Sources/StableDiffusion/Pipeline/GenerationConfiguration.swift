@@ -15,6 +15,8 @@ public struct GenerationConfiguration: Sendable, Equatable {
         case euler
         /// DPM-Solver++ 2M.
         case dpmpp2m
+        /// Euler ancestral: fresh noise at every step.
+        case eulerAncestral = "euler-a"
     }
 
     /// Image-to-image start: the image to noise and denoise, and how much of the schedule to run.
@@ -57,6 +59,9 @@ public struct GenerationConfiguration: Sendable, Equatable {
     public var initImage: InitImage? = nil
     /// DDIM's stochasticity η in [0, 1]; ignored by the other samplers.
     public var ddimEta: Double = 0
+    /// Karras et al.'s σ spacing (diffusers' `use_karras_sigmas`) for Euler and DPM-Solver++ 2M;
+    /// the scheduler config's own setting is used when this is `false`.
+    public var useKarrasSigmas = false
 
     /// One prompt (and optionally one negative prompt) with every other setting at its default.
     public init(prompt: String, negativePrompt: String = "") {

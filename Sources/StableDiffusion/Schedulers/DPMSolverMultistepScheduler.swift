@@ -50,7 +50,6 @@ public struct DPMSolverMultistepScheduler: Scheduler {
             throw SchedulerError.unsupportedConfiguration(
                 key: "solver_type", value: configuration.solverType, hint: "use midpoint or heun")
         }
-        try configuration.checkLinearSigmaSpacing()
         let schedule = try NoiseSchedule(configuration)
         let trainCount = configuration.trainTimestepCount
         try TimestepGrid.checkStepCount(stepCount, trainCount: trainCount)
@@ -71,11 +70,20 @@ public struct DPMSolverMultistepScheduler: Scheduler {
             let ratio = Double(trainCount) / Double(stepCount)
             descending = TimestepGrid.round(TimestepGrid.arange(Double(trainCount), 0, -ratio)).map { $0 - 1 }
         }
-        timesteps = try TimestepGrid.validated(descending, trainCount: trainCount).map { Float($0) }
         let table = schedule.sigmas
         let last = try finalSigma(configuration, schedule)
         finalSigmaIsZero = configuration.finalSigmasType == "zero"
-        sigmas = timesteps.map { table[Int($0)] } + [last]
+        if configuration.useKarrasSigmas {
+            // Karras spacing over the whole training range, timesteps rounded to the grid.
+            let karras = karrasSigmas(sigmaMin: Double(table.first ?? 0), sigmaMax: Double(table.last ?? 0), count: stepCount)
+            let logSigmas = table.map { Float(log(Double($0))) }
+            let rounded = TimestepGrid.round(karras.map { timestep(forSigma: $0, logSigmas: logSigmas) })
+            timesteps = try TimestepGrid.validated(rounded, trainCount: trainCount).map { Float($0) }
+            sigmas = karras.map { Float($0) } + [last]
+        } else {
+            timesteps = try TimestepGrid.validated(descending, trainCount: trainCount).map { Float($0) }
+            sigmas = timesteps.map { table[Int($0)] } + [last]
+        }
     }
 
     public func scaleModelInput(_ sample: Tensor) throws -> Tensor { sample }

@@ -1,9 +1,10 @@
+import Foundation
 import Tensor
 
 /// Euler's method on the probability-flow ODE in σ parametrization (k-diffusion's `sample_euler`).
 ///
 /// Matches: diffusers 0.42.1 schedulers/scheduling_euler_discrete.py (epsilon prediction, linear
-/// σ interpolation, `s_churn` = 0).
+/// σ interpolation or Karras spacing with fractional timesteps, `s_churn` = 0).
 ///
 /// Affine form. diffusers computes x̂₀ = x − σ ε, d = (x − x̂₀)/σ = ε and `x_prev = x + d · (σ' − σ)`,
 /// so `a = 1` and `term = (σ' − σ) · ε`, a function of ε only. The U-Net input is rescaled by
@@ -22,7 +23,6 @@ public struct EulerDiscreteScheduler: Scheduler {
             throw SchedulerError.unsupportedConfiguration(
                 key: "interpolation_type", value: configuration.interpolationType, hint: "use linear")
         }
-        try configuration.checkLinearSigmaSpacing()
         let schedule = try NoiseSchedule(configuration)
         let trainCount = configuration.trainTimestepCount
         try TimestepGrid.checkStepCount(stepCount, trainCount: trainCount)
@@ -39,12 +39,22 @@ public struct EulerDiscreteScheduler: Scheduler {
             let ratio = Double(trainCount) / Double(stepCount)
             descending = TimestepGrid.round(TimestepGrid.arange(Double(trainCount), 0, -ratio)).map { Float($0) - 1 }
         }
-        timesteps = try TimestepGrid.validated(descending.map { Double($0) }, trainCount: trainCount).map { Float($0) }
+        let grid = try TimestepGrid.validated(descending.map { Double($0) }, trainCount: trainCount).map { Float($0) }
 
         let table = schedule.sigmas
-        let interpolated = timesteps.map { interpolate(table, at: Double($0)) }
+        let interpolated = grid.map { interpolate(table, at: Double($0)) }
         let last = try finalSigma(configuration, schedule)
-        sigmas = interpolated + [last]
+        if configuration.useKarrasSigmas {
+            // Karras spacing between the grid's extreme σs; each σ's fractional training timestep.
+            let karras = karrasSigmas(
+                sigmaMin: Double(interpolated.last ?? 0), sigmaMax: Double(interpolated.first ?? 0), count: stepCount)
+            let logSigmas = table.map { Float(log(Double($0))) }
+            timesteps = karras.map { Float(timestep(forSigma: $0, logSigmas: logSigmas)) }
+            sigmas = karras.map { Float($0) } + [last]
+        } else {
+            timesteps = grid
+            sigmas = interpolated + [last]
+        }
         let maxSigma = sigmas.max() ?? 0
         initNoiseSigma = spacing == .leading ? (maxSigma * maxSigma + 1).squareRoot() : maxSigma
     }

@@ -129,11 +129,12 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
 }
 
 extension SchedulerConfiguration {
-    /// Refuses `use_karras_sigmas`, which the σ-based samplers (Euler, DPM-Solver++) do not implement.
-    func checkLinearSigmaSpacing() throws {
+    /// Refuses `use_karras_sigmas` for a sampler that diffusers gives no Karras spacing
+    /// (Euler ancestral), rather than run something no reference defines.
+    func checkNoKarrasSigmas(sampler: String) throws {
         guard !useKarrasSigmas else {
             throw SchedulerError.unsupportedConfiguration(
-                key: "use_karras_sigmas", value: "true", hint: "Karras σ spacing is not implemented; set it to false")
+                key: "use_karras_sigmas", value: "true", hint: "diffusers' \(sampler) has no Karras σ spacing; set it to false")
         }
     }
 }

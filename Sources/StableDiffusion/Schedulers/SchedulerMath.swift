@@ -1,3 +1,5 @@
+import Foundation
+
 /// The arithmetic the schedulers share, in one place: numpy-compatible timestep grids, σ
 /// interpolation and the final σ, and dense elementwise combinations of latent-shaped buffers.
 
@@ -86,4 +88,29 @@ func interpolate(_ table: [Float], at x: Double) -> Float {
     if x == Double(low) { return table[low] }
     let slope = Double(table[low + 1]) - Double(table[low])
     return Float(slope * (x - Double(low)) + Double(table[low]))
+}
+
+/// Karras et al. (2022) noise levels: `count` σs from `sigmaMax` down to `sigmaMin`, evenly spaced
+/// in σ^(1/ρ) with ρ = 7 (k-diffusion's `get_sigmas_karras`), in double precision.
+///
+/// Matches: diffusers 0.42.1 `_convert_to_karras` (scheduling_euler_discrete.py).
+func karrasSigmas(sigmaMin: Double, sigmaMax: Double, count: Int) -> [Double] {
+    let rho = 7.0
+    let minInverse = pow(sigmaMin, 1 / rho), maxInverse = pow(sigmaMax, 1 / rho)
+    return TimestepGrid.linspace(0, 1, count).map { pow(maxInverse + $0 * (minInverse - maxInverse), rho) }
+}
+
+/// The (fractional) training timestep whose σ is `sigma`: linear interpolation of log σ over the
+/// training schedule's log σs, clamped to it.
+///
+/// Matches: diffusers 0.42.1 `_sigma_to_t` (scheduling_euler_discrete.py); `logSigmas` are the
+/// float32 logs numpy computes from the float32 σ table.
+func timestep(forSigma sigma: Double, logSigmas: [Float]) -> Double {
+    let logSigma = log(max(sigma, 1e-10))
+    // The last index whose log σ is ≤ log σ(sigma), at most count − 2.
+    let below = logSigmas.lastIndex { Double($0) <= logSigma } ?? 0
+    let low = min(below, logSigmas.count - 2)
+    let lowValue = Double(logSigmas[low]), highValue = Double(logSigmas[low + 1])
+    let w = min(max((lowValue - logSigma) / (lowValue - highValue), 0), 1)
+    return (1 - w) * Double(low) + w * Double(low + 1)
 }

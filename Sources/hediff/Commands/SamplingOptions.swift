@@ -19,8 +19,11 @@ struct SamplingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Classifier-free guidance scale; 1 or less turns guidance off (default: the model's generation_defaults.json, else 7.5).")
     var guidance: Double?
 
-    @Option(help: "Sampler: plms, ddim, euler or dpmpp2m.")
+    @Option(help: "Sampler: plms, ddim, euler, euler-a or dpmpp2m.")
     var sampler: GenerationConfiguration.Sampler = .plms
+
+    @Flag(help: "Karras σ spacing (diffusers' use_karras_sigmas) for euler and dpmpp2m.")
+    var karras = false
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Seed of the torch-compatible noise generator (plaintext default: 0).",
@@ -39,6 +42,9 @@ struct SamplingOptions: ParsableArguments {
     static let plaintextSeed: UInt64 = 0
 
     func validate() throws {
+        if karras, ![.euler, .dpmpp2m].contains(sampler) {
+            throw ValidationError("--karras applies to --sampler euler or dpmpp2m (diffusers gives \(sampler.rawValue) no Karras spacing)")
+        }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let guidance, !guidance.isFinite { throw ValidationError("--guidance must be a number") }
     }
@@ -51,6 +57,7 @@ struct SamplingOptions: ParsableArguments {
         configuration.stepCount = steps ?? defaults.stepCount ?? Self.fallbackStepCount
         configuration.guidanceScale = guidance ?? defaults.guidanceScale ?? Self.fallbackGuidanceScale
         configuration.sampler = sampler
+        configuration.useKarrasSigmas = karras
         configuration.seed = seed ?? Self.plaintextSeed
         return configuration
     }
