@@ -1,5 +1,5 @@
 import Foundation
-import StableDiffusion
+import Imaging
 import XCTest
 
 /// The `hediff` binary run as a user would: results on good input, and on bad input one clear

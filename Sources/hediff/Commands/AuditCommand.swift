@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HEDiffusion
+import Imaging
 import StableDiffusion
 
 /// `hediff audit`: a private generation, then the evaluator's attacks on its transcript.
