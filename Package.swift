@@ -3,6 +3,7 @@
 // HEDiffusion: privacy-preserving Stable Diffusion on CKKS homomorphic encryption.
 // Layering (DESIGN.md §4): arrows point to dependencies.
 //
+//   hediff ─► Benchmarks ─► HEDiffusion, StableDiffusion, CKKS   (hediff's benchmarks; no product)
 //   hediff ─► HEDiffusion ─► CKKS ─► RingArithmetic ─► ModularArithmetic
 //                  │                       └─► swift-crypto (CSPRNG only)
 //                  ├───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
@@ -48,10 +49,12 @@ let package = Package(
         .target(name: "Imaging"),
         .target(name: "StableDiffusion", dependencies: ["Imaging", "Tensor"]),
         .target(name: "HEDiffusion", dependencies: ["CKKS", "Imaging", "RingArithmetic", "StableDiffusion", "Tensor"]),
+        // The benchmarks behind `hediff bench` and `hediff ckks bench` (no product: hediff's alone).
+        .target(name: "Benchmarks", dependencies: ["CKKS", "HEDiffusion", "RingArithmetic", "StableDiffusion", "Tensor"]),
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "CKKS", "HEDiffusion", "Imaging", "StableDiffusion",
+                "Benchmarks", "CKKS", "HEDiffusion", "Imaging", "StableDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "SecretSharing", dependencies: ["RingArithmetic"]),
@@ -78,6 +81,7 @@ let package = Package(
         .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing", "_TestSupport"]),
         .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", "_TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing", "_TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "CKKS"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "Imaging", "StableDiffusion"]),
     ]
 )

@@ -1,3 +1,5 @@
+import StableDiffusion
+
 extension ModelBenchmark {
     /// `unet/config.json` of SD v1.5 (the keys that differ from diffusers' defaults are all given).
     static let unetConfig = """

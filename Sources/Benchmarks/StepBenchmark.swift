@@ -1,4 +1,5 @@
 import CKKS
+import HEDiffusion
 import StableDiffusion
 import Tensor
 
@@ -7,7 +8,7 @@ import Tensor
 /// prediction, repeated; every stage's median over the repetitions.
 public struct StepBenchmark: Sendable {
     /// The JSON shape of `hediff bench step --json`.
-    public struct Report: Sendable, Codable {
+    public struct Report: BenchmarkReport, Sendable, Codable {
         public struct PerStep: Sendable, Codable {
             public var select: Double
             public var encrypt: Double
@@ -58,7 +59,7 @@ public struct StepBenchmark: Sendable {
             reports.append(report)
             maxError = max(maxError, zip(result.scalars, expected.scalars).map { Double(abs($0 - $1)) }.max() ?? 0)
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        func median(_ values: [Double]) -> Double { Timing(seconds: values).median_s }
         let last = reports[reports.count - 1]
         return Report(
             mode: mode.rawValue, he_params: preset.rawValue,
