@@ -8,7 +8,7 @@ import RingArithmetic
 /// the median and minimum per-call time over the batches.
 public struct CKKSBenchmark: Sendable {
     /// The result: per-operation timings and serialized sizes in bytes.
-    public struct Report: BenchmarkReport, Sendable, Codable {
+    public struct Report: Sendable, Codable {
         public var params: String
         public var ops: [String: Timing]
         public var sizes: [String: Int]

@@ -25,7 +25,7 @@ public struct ModelBenchmark: Sendable {
     }
 
     /// Timing of one component, in the JSON shape the anchors print.
-    public struct Report: BenchmarkReport, Sendable, Codable, Equatable {
+    public struct Report: Sendable, Codable, Equatable {
         public var median_s: Double
         public var min_s: Double
         /// GFLOP/s at the median time.

@@ -8,7 +8,7 @@ import Tensor
 /// prediction, repeated; every stage's median over the repetitions.
 public struct StepBenchmark: Sendable {
     /// The JSON shape of `hediff bench step --json`.
-    public struct Report: BenchmarkReport, Sendable, Codable {
+    public struct Report: Sendable, Codable {
         public struct PerStep: Sendable, Codable {
             public var select: Double
             public var encrypt: Double

@@ -93,6 +93,18 @@ final class CLITests: XCTestCase {
         XCTAssertLessThan(json?["latent_max_abs_error"] as? Double ?? 1, 1e-3)
     }
 
+    /// The JSON form tools/bench/compare.py reads: the last line of stdout, keys sorted.
+    func testBenchmarkJSONIsOneLineWithSortedKeys() throws {
+        let result = try run(["ckks", "bench", "--json", "--params", "update", "--operations", "encode",
+                              "--repetitions", "1", "--iterations", "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, result.stdout)
+        XCTAssertTrue(result.stdout.hasPrefix(#"{"ops":{"encode":{"median_s":"#), result.stdout)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["params"] as? String, "update")
+    }
+
     func testBadInputGivesOneErrorLineAndNoOutput() throws {
         let output = temporaryPath("never.png")
         let cases: [[String]] = [

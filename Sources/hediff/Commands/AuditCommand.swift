@@ -66,9 +66,7 @@ struct AuditCommand: ParsableCommand {
         let outcome = try audit.run(view: view, noise: noise.origin, truth: result.images[0])
         try gridOutput?.write([try outcome.grid(truth: result.images[0])])
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(outcome.report), as: UTF8.self))
+            try printJSONLine(outcome.report)
         } else {
             print(Self.table(outcome.report))
         }

@@ -26,7 +26,7 @@ struct ModelBenchOptions: ParsableArguments {
     func run(_ component: ModelBenchmark.Component) throws {
         let report = try ModelBenchmark(component: component, repetitions: repetitions).run { printError($0) }
         if json {
-            print(try report.jsonLine())
+            try printJSONLine(report)
         } else {
             print("\(component.rawValue): " + String(
                 format: "median %.3f s, min %.3f s over %d forwards, %.1f GFLOP/s (%.1f GFLOP per forward)",

@@ -39,7 +39,7 @@ struct BenchStepCommand: ParsableCommand {
         let sample = privacy == .elementwise ? (baselineSample ?? 256) : nil
         let report = try StepBenchmark(mode: privacy, preset: heParams, threshold: threshold, repetitions: repetitions, baselineSample: sample).run()
         if json {
-            print(try report.jsonLine())
+            try printJSONLine(report)
             return
         }
         let s = report.per_step_s

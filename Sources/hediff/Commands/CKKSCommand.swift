@@ -55,7 +55,7 @@ struct CKKSBenchCommand: ParsableCommand {
             if !json { printError("timing \(name)…") }
         }
         if json {
-            print(try report.jsonLine())
+            try printJSONLine(report)
             return
         }
         print("CKKS benchmark, \(params.rawValue): \(params.parameters)")
