@@ -53,28 +53,28 @@ final class FileDestinationTests: XCTestCase {
     /// A Unix socket bound to a path in the folder: refused, directly and through a link, and still a
     /// socket afterwards.
     func testSocketsAndLinksToSocketsAreRefusedAndKept() throws {
-        let socketPath = folder.appendingPathComponent("socket").path
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        XCTAssertGreaterThanOrEqual(descriptor, 0)
-        defer { close(descriptor) }
+        let socketPath = folder.appendingPathComponent("listener").path
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        XCTAssertLessThan(socketPath.utf8.count, capacity, "socket path too long for sun_path")
+        guard socketPath.utf8.count < capacity else { return XCTFail("\(socketPath) is too long for sun_path") }
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return XCTFail("socket: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: socketPath.utf8.prefix(capacity - 1))
+            buffer.copyBytes(from: socketPath.utf8)
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        XCTAssertEqual(bound, 0, String(cString: strerror(errno)))
+        guard bound == 0 else { return XCTFail("bind: \(String(cString: strerror(errno)))") }
         let link = folder.appendingPathComponent("link.png")
-        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "socket")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "listener")
         try assertRefused(URL(fileURLWithPath: socketPath), mentioning: "socket")
         try assertRefused(link, mentioning: "socket")
         XCTAssertEqual(fileType(socketPath), S_IFSOCK)
         XCTAssertEqual(fileType(link.path), S_IFLNK)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["link.png", "socket"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["link.png", "listener"])
     }
 
     func testDevicesAndDirectoriesAreRefused() throws {
