@@ -3,11 +3,15 @@
 // HEDiffusion: privacy-preserving Stable Diffusion on CKKS homomorphic encryption.
 // Layering (DESIGN.md §4): arrows point to dependencies.
 //
+//   hediff ─► Benchmarks ─► HEDiffusion, StableDiffusion, CKKS   (hediff's benchmarks; no product)
 //   hediff ─► HEDiffusion ─► CKKS ─► RingArithmetic ─► ModularArithmetic
 //                  │                       └─► swift-crypto (CSPRNG only)
-//                  └───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
+//                  ├───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
+//                  │                └─► Imaging
+//                  └───────► Imaging (pixel images, PNG, PSNR/SSIM, safe output files; knows no Tensor)
 //   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
 //                            └─► OTKernels (C: AES-NI with function-level target attributes, GF(2^255−19) product)
+//   _TestSupport ─► StableDiffusion   (helpers for the test targets; no product)
 //
 // No unsafe flags, so that other packages can depend on these libraries by version. This
 // package's own builds add AVX2/BMI2 code generation through the Makefile (`make build`).
@@ -42,12 +46,15 @@ let package = Package(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
-        .target(name: "StableDiffusion", dependencies: ["Tensor"]),
-        .target(name: "HEDiffusion", dependencies: ["CKKS", "RingArithmetic", "StableDiffusion", "Tensor"]),
+        .target(name: "Imaging"),
+        .target(name: "StableDiffusion", dependencies: ["Imaging", "Tensor"]),
+        .target(name: "HEDiffusion", dependencies: ["CKKS", "Imaging", "RingArithmetic", "StableDiffusion", "Tensor"]),
+        // The benchmarks behind `hediff bench` and `hediff ckks bench` (no product: hediff's alone).
+        .target(name: "Benchmarks", dependencies: ["CKKS", "HEDiffusion", "RingArithmetic", "StableDiffusion", "Tensor"]),
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "CKKS", "StableDiffusion", "HEDiffusion",
+                "Benchmarks", "CKKS", "HEDiffusion", "Imaging", "StableDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "SecretSharing", dependencies: ["RingArithmetic"]),
@@ -57,7 +64,7 @@ let package = Package(
             dependencies: ["SecretSharing", "RingArithmetic", "OTKernels", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"]),
         // Helpers shared by the test targets (no product: not part of the libraries).
-        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+        .target(name: "_TestSupport", dependencies: ["StableDiffusion"], path: "Tests/_TestSupport"),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt", "_TestSupport"]),
         .testTarget(
             name: "RingArithmeticTests",
@@ -68,11 +75,13 @@ let package = Package(
             ]),
         .testTarget(name: "CKKSTests", dependencies: ["CKKS", "RingArithmetic", "ModularArithmetic", "_TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "_TestSupport"]),
-        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensor"]),
-        .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "StableDiffusion", "Tensor"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Imaging", "Tensor", "_TestSupport"]),
+        .testTarget(name: "HEDiffusionTests", dependencies: ["HEDiffusion", "CKKS", "Imaging", "StableDiffusion", "Tensor"]),
         .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing", "_TestSupport"]),
         .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", "_TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing", "_TestSupport"]),
-        .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "StableDiffusion"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "CKKS"]),
+        .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "Imaging", "StableDiffusion"]),
     ]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import StableDiffusion
+import Imaging
 import XCTest
 
 /// The `hediff` binary run as a user would: results on good input, and on bad input one clear
@@ -91,6 +91,18 @@ final class CLITests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         XCTAssertGreaterThanOrEqual(json?["psnr_db"] as? Double ?? 0, 40)
         XCTAssertLessThan(json?["latent_max_abs_error"] as? Double ?? 1, 1e-3)
+    }
+
+    /// The JSON form tools/bench/compare.py reads: the last line of stdout, keys sorted.
+    func testBenchmarkJSONIsOneLineWithSortedKeys() throws {
+        let result = try run(["ckks", "bench", "--json", "--params", "update", "--operations", "encode",
+                              "--repetitions", "1", "--iterations", "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, result.stdout)
+        XCTAssertTrue(result.stdout.hasPrefix(#"{"ops":{"encode":{"median_s":"#), result.stdout)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["params"] as? String, "update")
     }
 
     func testBadInputGivesOneErrorLineAndNoOutput() throws {

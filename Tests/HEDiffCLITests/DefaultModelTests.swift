@@ -1,6 +1,6 @@
 import Foundation
 import HEDiffusion
-import StableDiffusion
+import Imaging
 import XCTest
 
 /// The embedded tiny-shapes model: a private generation with the default settings must draw the

@@ -1,5 +1,5 @@
 import Foundation
-import StableDiffusion
+import Imaging
 import XCTest
 
 /// An `hediff` copied out of the checkout into the layout `make install PREFIX=…` writes

@@ -1,6 +1,7 @@
 import Foundation
 import StableDiffusion
 import XCTest
+import _TestSupport
 
 final class SafeTensorsTests: XCTestCase {
     private var folder: URL!

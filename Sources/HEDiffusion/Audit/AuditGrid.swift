@@ -1,4 +1,4 @@
-import StableDiffusion
+import Imaging
 
 extension PrivacyAudit.Result {
     /// One row of images, left to right: the real image, each attack's reconstruction (mid-grey

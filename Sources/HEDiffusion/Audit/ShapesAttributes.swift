@@ -1,5 +1,5 @@
 import Foundation
-import StableDiffusion
+import Imaging
 
 /// What the embedded tiny-shapes model's images show — background colour, shape colour and
 /// position — read from pixels: the classifier of tools/train-tiny/evaluate.py reduced to those

@@ -1,3 +1,5 @@
+import Imaging
+
 /// Everything one `StableDiffusionPipeline.generate` call needs besides the model.
 ///
 /// Defaults follow diffusers' `StableDiffusionPipeline.__call__` (50 steps, guidance 7.5) and the

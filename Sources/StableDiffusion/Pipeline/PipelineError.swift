@@ -1,3 +1,5 @@
+import Imaging
+
 /// Why a generation request cannot run. Model, scheduler, image and weight problems keep their
 /// own error types (`ModelError`, `SchedulerError`, `ImageError`, `SafeTensorsError`).
 public enum PipelineError: Error, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Tensor
 
 /// Stable Diffusion v1.x text-to-image and image-to-image generation on the CPU: the tokenizer,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HEDiffusion
+import Imaging
 import StableDiffusion
 
 /// `hediff audit`: a private generation, then the evaluator's attacks on its transcript.
@@ -64,9 +65,7 @@ struct AuditCommand: ParsableCommand {
         let outcome = try audit.run(view: view, noise: noise.origin, truth: result.images[0])
         try gridOutput?.write([try outcome.grid(truth: result.images[0])])
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(outcome.report), as: UTF8.self))
+            try printJSONLine(outcome.report)
         } else {
             print(Self.table(outcome.report))
         }

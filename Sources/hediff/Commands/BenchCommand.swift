@@ -1,6 +1,6 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
-import StableDiffusion
 
 /// `hediff bench …`: benchmarks of the system's parts (release build).
 struct BenchCommand: ParsableCommand {
@@ -26,9 +26,7 @@ struct ModelBenchOptions: ParsableArguments {
     func run(_ component: ModelBenchmark.Component) throws {
         let report = try ModelBenchmark(component: component, repetitions: repetitions).run { printError($0) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSONLine(report)
         } else {
             print("\(component.rawValue): " + String(
                 format: "median %.3f s, min %.3f s over %d forwards, %.1f GFLOP/s (%.1f GFLOP per forward)",

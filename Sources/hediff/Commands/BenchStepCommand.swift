@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import CKKS
 import Foundation
 import HEDiffusion
@@ -38,9 +39,7 @@ struct BenchStepCommand: ParsableCommand {
         let sample = privacy == .elementwise ? (baselineSample ?? 256) : nil
         let report = try StepBenchmark(mode: privacy, preset: heParams, threshold: threshold, repetitions: repetitions, baselineSample: sample).run()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSONLine(report)
             return
         }
         let s = report.per_step_s

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import CKKS
 import Foundation
 
@@ -54,9 +55,7 @@ struct CKKSBenchCommand: ParsableCommand {
             if !json { printError("timing \(name)…") }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSONLine(report)
             return
         }
         print("CKKS benchmark, \(params.rawValue): \(params.parameters)")

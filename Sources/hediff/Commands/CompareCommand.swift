@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HEDiffusion
+import Imaging
 import StableDiffusion
 
 /// `hediff compare`: the same generation in plaintext and with the encrypted update, and how far
@@ -48,7 +49,7 @@ struct CompareCommand: ParsableCommand {
         var privateNoise = noise.twin
         let encrypted = try pipeline.generate(configuration, latentUpdate: &update, noise: &privateNoise)
         let privateSeconds = Date().timeIntervalSince(privateStart)
-        let (maxError, meanError) = try ImageComparison.latentError(plain.latents, encrypted.latents)
+        let (maxError, meanError) = try LatentComparison.absoluteError(plain.latents, encrypted.latents)
         let psnr = try ImageComparison.psnr(plain.images[0], encrypted.images[0])
         let ssim = try ImageComparison.ssim(plain.images[0], encrypted.images[0])
         let overhead = update.runReport(noise: noise.origin).totals.total

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HEDiffusion
+import Imaging
 import StableDiffusion
 
 /// `hediff generate`: Stable Diffusion text-to-image and image-to-image, with the denoising

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import StableDiffusion
 
 /// The PNG files one run writes, checked before any work so that a bad path fails fast, and

@@ -2,6 +2,7 @@ import ArgumentParser
 import CKKS
 import Foundation
 import HEDiffusion
+import Imaging
 import StableDiffusion
 
 /// The options that choose how the denoising update is protected, shared by `generate`,

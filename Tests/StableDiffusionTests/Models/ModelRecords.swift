@@ -2,6 +2,7 @@ import Foundation
 import StableDiffusion
 import Tensor
 import XCTest
+import _TestSupport
 
 /// The tiny-sd model folder and the diffusers/transformers module records (tools/fixtures).
 enum ModelRecords {

@@ -1,3 +1,4 @@
+import Imaging
 import StableDiffusion
 import Tensor
 import XCTest

@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 import Tensor
 
 /// Times one forward of an SD v1.5-sized model built from its config with random weights (no
@@ -46,17 +47,10 @@ public struct ModelBenchmark: Sendable {
         let forward = try makeForward()
         progress("warm-up forward…")
         _ = try forward()
-        var times: [Double] = []
-        for repetition in 1...repetitions {
-            progress("timed forward \(repetition)/\(repetitions)…")
-            let start = ContinuousClock.now
-            _ = try forward()
-            times.append((ContinuousClock.now - start).seconds)
-        }
-        times.sort()
-        let median = times.count % 2 == 1
-            ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
-        return Report(median_s: median, min_s: times[0], gflops: component.gigaflop / median)
+        let timing = try Timing.measure(
+            repetitions: repetitions, beforeEach: { progress("timed forward \($0)/\(repetitions)…") }
+        ) { _ = try forward() }
+        return Report(median_s: timing.median_s, min_s: timing.min_s, gflops: component.gigaflop / timing.median_s)
     }
 
     /// The model and its input, as a closure running one forward.

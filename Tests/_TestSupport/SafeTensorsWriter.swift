@@ -1,9 +1,11 @@
 import Foundation
+import StableDiffusion
 
 /// Writes named float32 tensors as a safetensors file (F32, F16 or BF16 on disk).
 ///
-/// Used by tests and tools to produce inputs with known contents. The file is written to a
-/// temporary name and renamed into place, so a failure never leaves a partial file behind.
+/// Test support: the tests write inputs with known contents (and the reader's round trips) with
+/// it; the libraries only read safetensors. The file is written to a temporary name and renamed
+/// into place, so a failure never leaves a partial file behind.
 public struct SafeTensorsWriter {
     /// One tensor to write: its shape and row-major float32 elements.
     public struct Entry: Sendable {

@@ -1,20 +1,21 @@
 import Foundation
-import StableDiffusion
+import Imaging
 import XCTest
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Writing replaces only a regular file or creates a new path: directories, devices, FIFOs and
-/// symbolic links to them are refused before anything is written, and stay what they were. The
+/// Writing replaces only a regular file or creates a new path: directories, devices, FIFOs, sockets
+/// and symbolic links to them are refused before anything is written, and stay what they were. The
 /// device cases go through a link in a temporary folder (or only `resolve`, which writes nothing),
 /// so that even a broken check could only ever replace the link, never a real device node.
 final class FileDestinationTests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = try Fixtures.temporaryDirectory()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hediff-destination-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
     override func tearDownWithError() throws {
@@ -47,6 +48,33 @@ final class FileDestinationTests: XCTestCase {
         XCTAssertEqual(fileType(fifo.path), S_IFIFO)
         XCTAssertEqual(fileType(link.path), S_IFLNK)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["link.png", "pipe"])
+    }
+
+    /// A Unix socket bound to a path in the folder: refused, directly and through a link, and still a
+    /// socket afterwards.
+    func testSocketsAndLinksToSocketsAreRefusedAndKept() throws {
+        let socketPath = folder.appendingPathComponent("listener").path
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard socketPath.utf8.count < capacity else { return XCTFail("\(socketPath) is too long for sun_path") }
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return XCTFail("socket: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            buffer.copyBytes(from: socketPath.utf8)
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { return XCTFail("bind: \(String(cString: strerror(errno)))") }
+        let link = folder.appendingPathComponent("link.png")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "listener")
+        try assertRefused(URL(fileURLWithPath: socketPath), mentioning: "socket")
+        try assertRefused(link, mentioning: "socket")
+        XCTAssertEqual(fileType(socketPath), S_IFSOCK)
+        XCTAssertEqual(fileType(link.path), S_IFLNK)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["link.png", "listener"])
     }
 
     func testDevicesAndDirectoriesAreRefused() throws {

@@ -1,4 +1,4 @@
-import Dispatch
+import CKKS
 import Foundation
 import RingArithmetic
 
@@ -7,12 +7,6 @@ import RingArithmetic
 /// warmed up once, then timed over `repetitions` batches of `iterations` calls; the report gives
 /// the median and minimum per-call time over the batches.
 public struct CKKSBenchmark: Sendable {
-    /// Per-operation timing in seconds.
-    public struct Timing: Sendable, Codable, Equatable {
-        public var median_s: Double
-        public var min_s: Double
-    }
-
     /// The result: per-operation timings and serialized sizes in bytes.
     public struct Report: Sendable, Codable {
         public var params: String
@@ -67,15 +61,7 @@ public struct CKKSBenchmark: Sendable {
             guard operations.contains(name) else { return }
             progress(name)
             try body()
-            var perCall: [Double] = []
-            for _ in 0..<repetitions {
-                let start = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<iterations { try body() }
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-                perCall.append(elapsed / Double(iterations))
-            }
-            perCall.sort()
-            ops[name] = Timing(median_s: perCall[perCall.count / 2], min_s: perCall[0])
+            ops[name] = try Timing.measure(repetitions: repetitions, iterations: iterations, body)
         }
         try time("ntt_forward") { limb.withUnsafeMutableBufferPointer { tables.forward($0.baseAddress!) } }
         try time("ntt_inverse") { limb.withUnsafeMutableBufferPointer { tables.inverse($0.baseAddress!) } }

@@ -1,4 +1,5 @@
 import CKKS
+import HEDiffusion
 import StableDiffusion
 import Tensor
 
@@ -58,7 +59,7 @@ public struct StepBenchmark: Sendable {
             reports.append(report)
             maxError = max(maxError, zip(result.scalars, expected.scalars).map { Double(abs($0 - $1)) }.max() ?? 0)
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        func median(_ values: [Double]) -> Double { Timing(seconds: values).median_s }
         let last = reports[reports.count - 1]
         return Report(
             mode: mode.rawValue, he_params: preset.rawValue,

@@ -1,11 +1,9 @@
 import Foundation
-import StableDiffusion
-import Tensor
 
-/// How close two images or latents are: the figures `hediff compare` reports.
+/// How close two images are: the PSNR and SSIM that `hediff compare` and the privacy audit report.
 public enum ImageComparison {
     /// Peak signal-to-noise ratio in dB of two 8-bit images of equal size (∞ when identical).
-    public static func psnr(_ a: PixelImage, _ b: PixelImage) throws(HEDiffusionError) -> Double {
+    public static func psnr(_ a: PixelImage, _ b: PixelImage) throws(ImageError) -> Double {
         try checkSameSize(a, b)
         var squared = 0.0
         for (x, y) in zip(a.pixels, b.pixels) {
@@ -18,7 +16,7 @@ public enum ImageComparison {
 
     /// Structural similarity (Wang et al. 2004) with 7×7 uniform windows (scikit-image's default),
     /// K1 = 0.01, K2 = 0.03, L = 255, averaged over windows and channels.
-    public static func ssim(_ a: PixelImage, _ b: PixelImage) throws(HEDiffusionError) -> Double {
+    public static func ssim(_ a: PixelImage, _ b: PixelImage) throws(ImageError) -> Double {
         try checkSameSize(a, b)
         let (w, h, c) = (a.width, a.height, a.channelCount)
         let window = min(7, w, h)
@@ -50,21 +48,9 @@ public enum ImageComparison {
         return total / Double(windows)
     }
 
-    /// Maximum and mean absolute difference of two tensors of equal shape.
-    public static func latentError(_ a: Tensor, _ b: Tensor) throws(HEDiffusionError) -> (max: Double, mean: Double) {
-        guard a.shape == b.shape else { throw .shapeMismatch(expected: a.shape, found: b.shape) }
-        var maxError = 0.0, sum = 0.0
-        for (x, y) in zip(a.scalars, b.scalars) {
-            let d = Double(abs(x - y))
-            maxError = max(maxError, d)
-            sum += d
-        }
-        return (maxError, a.scalars.isEmpty ? 0 : sum / Double(a.scalars.count))
-    }
-
-    private static func checkSameSize(_ a: PixelImage, _ b: PixelImage) throws(HEDiffusionError) {
+    private static func checkSameSize(_ a: PixelImage, _ b: PixelImage) throws(ImageError) {
         guard a.width == b.width, a.height == b.height, a.channelCount == b.channelCount else {
-            throw .shapeMismatch(expected: [a.height, a.width, a.channelCount], found: [b.height, b.width, b.channelCount])
+            throw .sizeMismatch(expected: [a.height, a.width, a.channelCount], found: [b.height, b.width, b.channelCount])
         }
     }
 }

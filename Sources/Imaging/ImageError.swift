@@ -20,6 +20,8 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     case readFailed(path: String, reason: String)
     /// The file could not be written; nothing was left at the destination.
     case writeFailed(path: String, reason: String)
+    /// Two images compared pixel by pixel differ in size, each given as [height, width, channels].
+    case sizeMismatch(expected: [Int], found: [Int])
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
             return "cannot read \(path): \(reason)"
         case let .writeFailed(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .sizeMismatch(expected, found):
+            return "cannot compare images of different sizes: [height, width, channels] \(expected) and \(found)"
         }
     }
 }
