@@ -58,24 +58,20 @@ public struct ModelBenchmark: Sendable {
         var inputs = TorchRandomGenerator(seed: 0)
         switch component {
         case .unet:
-            let unet = try UNet2DConditionModel(config: Self.decode(Self.unetConfig), randomWeightsSeed: 0)
+            let unet = try UNet2DConditionModel(config: SDv1ReferenceConfigs.unet(), randomWeightsSeed: 0)
             let sample = try inputs.randn(shape: [2, 4, 64, 64])
             let states = try inputs.randn(shape: [2, 77, 768])
             return { try unet(sample, timestep: 500, encoderHiddenStates: states) }
         case .vae:
             let vae = try AutoencoderKL(
-                config: Self.decode(Self.vaeConfig), randomWeightsSeed: 0, loadingEncoder: false)
+                config: SDv1ReferenceConfigs.vae(), randomWeightsSeed: 0, loadingEncoder: false)
             let latent = try inputs.randn(shape: [1, 4, 64, 64])
             return { try vae.decode(latent) }
         case .text:
-            let config: CLIPTextConfig = try Self.decode(Self.textEncoderConfig)
+            let config = try SDv1ReferenceConfigs.textEncoder()
             let encoder = try CLIPTextEncoder(config: config, randomWeightsSeed: 0)
             let ids = (0..<77).map { _ in Int(inputs.nextUInt32() % UInt32(config.vocabSize)) }
             return { try encoder(tokenIDs: [ids]) }
         }
-    }
-
-    private static func decode<Config: Decodable>(_ json: String) throws -> Config {
-        try JSONDecoder().decode(Config.self, from: Data(json.utf8))
     }
 }

@@ -17,8 +17,9 @@ public enum PNG {
 
     // MARK: Encoding
 
-    /// The PNG file bytes of `image`.
-    public static func encode(_ image: PixelImage) -> [UInt8] {
+    /// The PNG file bytes of `image`, with `text` as textual chunks (keyword, value) after the
+    /// header: `tEXt` when the value is Latin-1, else `iTXt` (UTF-8, uncompressed).
+    public static func encode(_ image: PixelImage, text: [(keyword: String, value: String)] = []) -> [UInt8] {
         let rowLength = image.width * image.channelCount
         var raw = [UInt8]()
         raw.reserveCapacity(image.height * (rowLength + 1))
@@ -31,6 +32,14 @@ public enum PNG {
 
         var file = signature
         appendChunk("IHDR", header, to: &file)
+        for (keyword, value) in text {
+            let name = Array(keyword.unicodeScalars.filter { (32...126).contains($0.value) }.prefix(79).map { UInt8($0.value) })
+            if value.unicodeScalars.allSatisfy({ $0.value < 256 }) {
+                appendChunk("tEXt", name + [0] + value.unicodeScalars.map { UInt8($0.value) }, to: &file)
+            } else {
+                appendChunk("iTXt", name + [0, 0, 0, 0, 0] + Array(value.utf8), to: &file)
+            }
+        }
         appendChunk("IDAT", storedZlib(raw), to: &file)
         appendChunk("IEND", [], to: &file)
         return file
@@ -40,8 +49,43 @@ public enum PNG {
     ///
     /// - Throws: `ImageError.writeFailed`, also when `url` is (or links to) a directory, device,
     ///   FIFO or socket, which are refused before anything is written.
-    public static func write(_ image: PixelImage, to url: URL) throws {
-        try FileDestination.write(encode(image), to: url)
+    public static func write(_ image: PixelImage, to url: URL, text: [(keyword: String, value: String)] = []) throws {
+        try FileDestination.write(encode(image, text: text), to: url)
+    }
+
+    /// The textual chunks of a PNG file (`tEXt`, and `iTXt` without compression), in file order;
+    /// a file that is not a PNG, or a malformed chunk, yields what was read before it.
+    public static func text(in bytes: [UInt8]) -> [(keyword: String, value: String)] {
+        guard bytes.starts(with: signature) else { return [] }
+        var entries: [(String, String)] = []
+        var position = 8
+        while position + 12 <= bytes.count {
+            let length = Int(readUInt32(bytes, position))
+            guard length <= bytes.count - position - 12 else { break }
+            let type = String(decoding: bytes[(position + 4)..<(position + 8)], as: UTF8.self)
+            let data = Array(bytes[(position + 8)..<(position + 8 + length)])
+            position += 12 + length
+            guard let separator = data.firstIndex(of: 0) else { continue }
+            let keyword = String(decoding: data[..<separator], as: UTF8.self)
+            switch type {
+            case "tEXt":
+                entries.append((keyword, String(String.UnicodeScalarView(data[(separator + 1)...].map { Unicode.Scalar($0) }))))
+            case "iTXt":
+                // flag, method, then language and translated keyword, each NUL-terminated.
+                var rest = data[(separator + 1)...]
+                guard rest.count >= 2, rest.first == 0 else { continue }
+                rest = rest.dropFirst(2)
+                guard let language = rest.firstIndex(of: 0) else { continue }
+                rest = rest[(language + 1)...]
+                guard let translated = rest.firstIndex(of: 0) else { continue }
+                entries.append((keyword, String(decoding: rest[(translated + 1)...], as: UTF8.self)))
+            case "IEND":
+                return entries
+            default:
+                continue
+            }
+        }
+        return entries
     }
 
     /// zlib stream of `data` in stored (uncompressed) DEFLATE blocks of at most 65 535 bytes.

@@ -35,6 +35,7 @@ struct AuditCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        _ = try sampling.requiredPrompt()
         guard privacy.privacy.isPrivate else { throw ValidationError("--privacy off sends the evaluator nothing to audit") }
         guard privacy.baselineSample == nil else { throw ValidationError("--baseline-sample does not apply to an audit") }
         guard seedBudget >= 1 else { throw ValidationError("--seed-budget must be at least 1") }

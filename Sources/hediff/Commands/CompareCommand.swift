@@ -24,6 +24,7 @@ struct CompareCommand: ParsableCommand {
     var privacy: PrivacyOptions
 
     func validate() throws {
+        _ = try sampling.requiredPrompt()
         guard privacy.privacy.isPrivate else { throw ValidationError("--privacy off compares nothing; choose packed, sparse, elementwise or paper") }
     }
 

@@ -17,7 +17,9 @@ struct GenerateCommand: ParsableCommand {
             hediff audit measures what the evaluator can rebuild).
             Without --model, the embedded tiny-shapes model is used. \
             With --image, the image is noised to --strength of the schedule and denoised (image-to-image); \
-            its size is the output size. With --batch-size N > 1, OUT.png becomes OUT-1.png ... OUT-N.png. \
+            its size is the output size. With --images N > 1, OUT.png becomes OUT-1.png ... OUT-N.png; \
+            --output-dir names images <prompt>.<seed>.png instead. Without --seed a plaintext run draws a \
+            seed and prints it. Every PNG records its prompt and settings (A1111 "parameters" text). \
             Progress goes to stderr; the written paths to stdout.
             """)
 
@@ -33,8 +35,13 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(parsing: .unconditional, help: "Images to generate.")
+    @Option(name: [.customLong("images"), .customLong("batch-size")], parsing: .unconditional,
+            help: "Images per prompt (diffusers' num_images_per_prompt), generated as one batch.")
     var batchSize: Int = 1
+
+    @Option(help: "A text file with one prompt per line (blank lines skipped), instead of --prompt; the prompts run in turn with one loaded model.",
+            completion: .file())
+    var promptFile: String?
 
     @Option(help: "A PNG to start from (image-to-image).")
     var image: String?
@@ -42,8 +49,15 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
     var strength: Double?
 
-    @Option(help: "Where to write the PNG.")
-    var output: String
+    @Option(help: "Where to write the PNG (one prompt).")
+    var output: String?
+
+    @Option(help: "A folder to write the PNGs into, named <prompt>.<seed>.png (<prompt>.random.png for private noise).",
+            completion: .directory)
+    var outputDir: String?
+
+    @Option(parsing: .unconditional, help: "Also write the decoded latent every N steps (the key holder's view), as NAME.step-0005.png beside each image.")
+    var saveEvery: Int?
 
     @OptionGroup(title: "Privacy")
     var privacy: PrivacyOptions
@@ -53,8 +67,15 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         if transcript != nil, !privacy.privacy.isPrivate { throw ValidationError("--transcript needs a private mode (--privacy off exchanges nothing)") }
+        guard (sampling.prompt == nil) != (promptFile == nil) else { throw ValidationError("give --prompt or --prompt-file (one of them)") }
+        guard (output == nil) != (outputDir == nil) else { throw ValidationError("give --output FILE or --output-dir DIR (one of them)") }
+        if promptFile != nil, output != nil { throw ValidationError("--prompt-file writes several images: use --output-dir") }
+        if promptFile != nil, privacy.report != nil || transcript != nil {
+            throw ValidationError("--report and --transcript record one run: use them with --prompt")
+        }
+        if let saveEvery, saveEvery < 1 { throw ValidationError("--save-every must be at least 1") }
         guard (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1]") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        guard batchSize >= 1 else { throw ValidationError("--images (--batch-size) must be at least 1, got \(batchSize)") }
         for (name, value) in [("width", width), ("height", height)] {
             if let value, value <= 0 || value % 8 != 0 {
                 throw ValidationError("--\(name) must be a positive multiple of 8, got \(value)")
@@ -68,7 +89,11 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let outputs = try OutputFiles(path: output, count: batchSize)
+        let prompts = try promptFile.map(PromptList.read) ?? [sampling.requiredPrompt()]
+        // A plaintext run without --seed draws one and says so; private runs use the key holder's noise.
+        let seed = sampling.seed ?? (privacy.privacy.isPrivate ? nil : SamplingOptions.randomSeed())
+        let seedText = seed.map(String.init) ?? "random"
+        let outputs = try plannedOutputs(prompts: prompts, seedText: seedText)
         try privacy.checkOutputs()
         let transcriptFolder = try transcript.map(TranscriptFolder.init(path:))
         let source = try sampling.model.source()
@@ -79,32 +104,63 @@ struct GenerateCommand: ParsableCommand {
         configuration.width = width
         configuration.height = height
         configuration.batchSize = batchSize
+        if let seed { configuration.seed = seed }
         if let image {
             let start = try PNG.read(from: URL(fileURLWithPath: image), maximumPixelCount: GenerationConfiguration.maximumPixelCount)
             configuration.initImage = .init(image: start, strength: strength ?? 0.8)
         }
-
         let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: image != nil)
-        var bar = ProgressBar()
-        var update = try privacy.makeUpdate()
-        var noise = privacy.makeNoise(seed: sampling.seed)
-        printError(SamplingOptions.summary(configuration, noise: noise.origin))
-        let result = try pipeline.generate(configuration, latentUpdate: &update, noise: &noise) { event in
-            switch event {
-            case let .promptTruncated(truncation):
-                bar.finishLine()
-                printError(
-                    "warning: the \(truncation.isNegative ? "negative prompt" : "prompt") is longer than "
-                        + "\(truncation.keptTokenCount) tokens; its last \(truncation.droppedTokenCount) are ignored")
-            case let .step(index, count, seconds):
-                bar.update(step: index, of: count, seconds: seconds)
+        if sampling.seed == nil, let seed { printError("seed \(seed) (rerun with --seed \(seed) to repeat this run)") }
+
+        for (index, prompt) in prompts.enumerated() {
+            configuration.prompts = [prompt]
+            if prompts.count > 1 { printError("prompt \(index + 1)/\(prompts.count): \(prompt)") }
+            let files = outputs[index]
+            var update = ObservedLatentUpdate(inner: try privacy.makeUpdate(), interval: saveEvery ?? Int.max) { latent, step in
+                let images = try pipeline.decode(latent)
+                let stepFiles = files.urls.map { $0.deletingPathExtension().appendingPathExtension("step-\(String(format: "%04d", step)).png") }
+                try OutputFiles(urls: stepFiles).write(images)
             }
+            var noise = privacy.makeNoise(seed: seed)
+            printError(SamplingOptions.summary(configuration, noise: noise.origin))
+            var bar = ProgressBar()
+            let result = try pipeline.generate(configuration, latentUpdate: &update, noise: &noise) { event in
+                switch event {
+                case let .promptTruncated(truncation):
+                    bar.finishLine()
+                    printError(
+                        "warning: the \(truncation.isNegative ? "negative prompt" : "prompt") is longer than "
+                            + "\(truncation.keptTokenCount) tokens; its last \(truncation.droppedTokenCount) are ignored")
+                case let .step(index, count, seconds):
+                    bar.update(step: index, of: count, seconds: seconds)
+                }
+            }
+            bar.finishLine()
+            try privacy.finish(update.inner.runReport(noise: noise.origin))
+            try transcriptFolder?.write(update.inner.session.transcript)
+            let metadata = ImageMetadata(
+                prompt: prompt, negativePrompt: sampling.negativePrompt, configuration: configuration, seed: seedText,
+                width: result.images.first?.width ?? 0, height: result.images.first?.height ?? 0,
+                model: URL(fileURLWithPath: source.location).lastPathComponent, privacy: privacy.privacy,
+                heParameters: privacy.heParams.rawValue, loras: sampling.model.loras)
+            try files.write(result.images, text: metadata.textChunks)
+            for url in files.urls { print(url.path) }
         }
-        bar.finishLine()
-        try privacy.finish(update.runReport(noise: noise.origin))
-        try transcriptFolder?.write(update.session.transcript)
-        try outputs.write(result.images)
-        for url in outputs.urls { print(url.path) }
+    }
+
+    /// Every image file of the run, per prompt, checked before the model loads.
+    private func plannedOutputs(prompts: [String], seedText: String) throws -> [OutputFiles] {
+        if let output { return [try OutputFiles(path: output, count: batchSize)] }
+        let directory = URL(fileURLWithPath: outputDir ?? ".")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OutputPathError(path: directory.path, reason: "--output-dir must be an existing folder")
+        }
+        guard prompts.count * batchSize <= OutputFiles.maximumCount else {
+            throw OutputPathError(path: directory.path, reason: "\(prompts.count * batchSize) images requested; a run writes at most \(OutputFiles.maximumCount)")
+        }
+        var naming = OutputNaming()
+        return try prompts.map { try OutputFiles(urls: naming.urls(directory: directory, prompt: $0, seed: seedText, count: batchSize)) }
     }
 }
 

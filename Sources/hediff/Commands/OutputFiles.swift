@@ -31,6 +31,15 @@ struct OutputFiles {
         for url in urls { try Self.check(url.path) }
     }
 
+    /// These exact files, each checked.
+    init(urls: [URL]) throws {
+        guard urls.count <= Self.maximumCount else {
+            throw OutputPathError(path: urls.first?.deletingLastPathComponent().path ?? "", reason: "\(urls.count) images requested; a run writes at most \(Self.maximumCount)")
+        }
+        self.urls = urls
+        for url in urls { try Self.check(url.path) }
+    }
+
     /// Refuses an output path that cannot take a new file (for example `--report`'s), so that
     /// the problem is reported before the model loads instead of after the run.
     ///
@@ -43,12 +52,13 @@ struct OutputFiles {
         }
     }
 
-    /// Writes each image atomically; if one fails, removes those already written and rethrows.
-    func write(_ images: [PixelImage]) throws {
+    /// Writes each image atomically with `text` as PNG text chunks; if one fails, removes those
+    /// already written and rethrows.
+    func write(_ images: [PixelImage], text: [(keyword: String, value: String)] = []) throws {
         var written: [URL] = []
         do {
             for (image, url) in zip(images, urls) {
-                try PNG.write(image, to: url)
+                try PNG.write(image, to: url, text: text)
                 written.append(url)
             }
         } catch {

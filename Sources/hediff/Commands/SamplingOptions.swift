@@ -8,7 +8,7 @@ struct SamplingOptions: ParsableArguments {
     var model: ModelOptions
 
     @Option(help: "The text to generate.")
-    var prompt: String
+    var prompt: String?
 
     @Option(help: "The text to steer away from.")
     var negativePrompt: String = ""
@@ -49,11 +49,23 @@ struct SamplingOptions: ParsableArguments {
         if let guidance, !guidance.isFinite { throw ValidationError("--guidance must be a number") }
     }
 
-    /// The generation these options describe, with steps and guidance taken from the command
-    /// line, else from the model's `defaults`, else from the fallbacks (the caller adds size, batch
-    /// and image-to-image).
-    func configuration(defaults: GenerationDefaults) -> GenerationConfiguration {
-        var configuration = GenerationConfiguration(prompt: prompt, negativePrompt: negativePrompt)
+    /// `--prompt`, for the commands that take exactly one.
+    func requiredPrompt() throws -> String {
+        guard let prompt else { throw ValidationError("Missing expected argument '--prompt <prompt>'") }
+        return prompt
+    }
+
+    /// A seed for a plaintext run without `--seed`: drawn from the system's generator in the
+    /// torch seed range, printed so that the run can be repeated.
+    static func randomSeed() -> UInt64 {
+        UInt64.random(in: 0..<(1 << 32))
+    }
+
+    /// The generation these options describe for `prompt` (default: `--prompt`), with steps and
+    /// guidance taken from the command line, else from the model's `defaults`, else from the
+    /// fallbacks (the caller adds size, batch and image-to-image).
+    func configuration(defaults: GenerationDefaults, prompt: String? = nil) -> GenerationConfiguration {
+        var configuration = GenerationConfiguration(prompt: prompt ?? self.prompt ?? "", negativePrompt: negativePrompt)
         configuration.stepCount = steps ?? defaults.stepCount ?? Self.fallbackStepCount
         configuration.guidanceScale = guidance ?? defaults.guidanceScale ?? Self.fallbackGuidanceScale
         configuration.sampler = sampler
