@@ -56,7 +56,7 @@ final class PrecisionStatisticsTests: XCTestCase {
             // gets the 16-deviation allowance of `Bounds.freshPublic`.
             let public_ = fixture.encoder.decodeComplex(try fixture.decryptor.decrypt(fixture.encryptor.encrypt(plaintext)))
             let sigmaPublic = (10.5 * (4 * n / 3 + 1) + 1.0 / 12).squareRoot()
-            try assertMatchesModel(PrecisionStatistics(expected: z, actual: public_), sigma: sigmaPublic, p, "public", tailDeviations: 16, medianSlack: 1)
+            try assertMatchesModel(PrecisionStatistics(expected: z, actual: public_), sigma: sigmaPublic, p, "public", tailDeviations: 16, medianSlack: 0.75)
         }
     }
 
@@ -74,7 +74,7 @@ final class PrecisionStatisticsTests: XCTestCase {
             let sigma = (c * c * (10.5 + 1.0 / 12) + (1 + 2 * n / 3) / 12).squareRoot()
             let expected = z.map { Complex(c * $0.real, c * $0.imaginary) }
             try assertMatchesModel(PrecisionStatistics(expected: expected, actual: decoded), sigma: sigma, p, "×\(c), rescale",
-                                   tailDeviations: 16, medianSlack: 1)
+                                   tailDeviations: 16, medianSlack: 0.75)
         }
     }
 
@@ -93,14 +93,17 @@ final class PrecisionStatisticsTests: XCTestCase {
         let sigma = (10.5 + 1.0 / 12 + digitVariance + (1 + 2 * n / 3) / 12).squareRoot()
         let expected = (0..<z.count).map { z[($0 + 3) % z.count] }
         try assertMatchesModel(PrecisionStatistics(expected: expected, actual: decoded), sigma: sigma, p, "rotate 3",
-                               tailDeviations: 16, medianSlack: 1)
+                               tailDeviations: 16, medianSlack: 0.75)
     }
 
     /// The worst slot above the guaranteed minimum, and the median within `medianSlack` bits of
-    /// the Gaussian prediction (a wrong σ by a factor √2 moves it by half a bit).
+    /// the Gaussian prediction. A σ wrong by a factor √2 moves the median by half a bit: Gaussian
+    /// slot errors (encoding, symmetric encryption) land within 0.05 bits of the prediction, hence
+    /// the 0.25 default; errors with product terms (e·u, r·s, digit·e) have heavier tails and a
+    /// median 0.2–0.45 bits better than a Gaussian of the same variance, hence 0.75 for them.
     private func assertMatchesModel(
         _ stats: PrecisionStatistics, sigma: Double, _ p: CKKSParameters, _ label: String,
-        tailDeviations: Double = 7, medianSlack: Double = 0.5
+        tailDeviations: Double = 7, medianSlack: Double = 0.25
     ) throws {
         let predicted = PrecisionStatistics.predictedMedian(coefficientDeviation: sigma, polyDegree: p.polyDegree, scale: p.scale)
         let guaranteed = PrecisionStatistics.guaranteedMinimum(

@@ -12,7 +12,8 @@ enum LeakyReference {
         var generator = AESCTRGenerator.system()
         let guess = (0..<wordCount).map { _ in generator.next() }
         return ConstantTimeTest.Operation(name: "reference_leaky_compare", classes: "secret equal to the guess vs random secrets (early-exit comparison)") { c in
-            let secret = c == 0 ? guess : (0..<wordCount).map { _ in generator.next() }
+            let random = (0..<wordCount).map { _ in generator.next() }
+            let secret = c == 0 ? guess.map { $0 } : random
             return { Sink.shared.value = equalsEarlyExit(secret, guess) }
         }
     }
