@@ -77,49 +77,52 @@ public struct CRTComposer: Sendable {
         for t in 0..<words { half[t] = (productWords[t] >> 1) | (t + 1 < words ? productWords[t + 1] << 63 : 0) }
         let inverseModuli = moduli.map { 1 / Double($0.value) }
         var result = [Double](repeating: 0, count: n)
-        var digits = [UInt64](repeating: 0, count: count + 1)
-        var value = [UInt64](repeating: 0, count: words)
+        // Per-coefficient scratch: the L+1 digits (the last is k), then the L-word value.
+        var scratch = [UInt64](repeating: 0, count: count + 1 + words)
         polynomial.data.withUnsafeBufferPointer { data in
             rows.withUnsafeBufferPointer { rows in
-                for j in 0..<n {
-                    var fraction = 0.0
-                    for (i, q) in moduli.enumerated() {
-                        let y = q.multiply(data[i * n + j], by: cofactorInverses[i])
-                        digits[i] = y
-                        fraction += Double(Int64(bitPattern: y)) * inverseModuli[i]
+                scratch.withUnsafeMutableBufferPointer { scratch in
+                    let digits = scratch.baseAddress!, value = digits + count + 1
+                    let negativeProduct = rows.baseAddress! + count * words
+                    for j in 0..<n {
+                        var fraction = 0.0
+                        for (i, q) in moduli.enumerated() {
+                            let y = q.multiply(data[i * n + j], by: cofactorInverses[i])
+                            digits[i] = y
+                            fraction += Double(Int64(bitPattern: y)) * inverseModuli[i]
+                        }
+                        // round(fraction) for 0 ≤ fraction < 2^51: adding 1.5·2^52 leaves it in the
+                        // low mantissa bits.
+                        digits[count] = (fraction + 0x1.8p52).bitPattern & ((1 << 51) - 1)
+                        value.initialize(repeating: 0, count: words)
+                        for i in 0...count {
+                            CRTComposer.multiplyAdd(value, rows.baseAddress! + i * words, digits[i], words: words)
+                        }
+                        // v > ⌊Q/2⌋: subtract Q; v < −⌊Q/2⌋: add Q (at most one applies).
+                        let above = CRTComposer.signMask(ofSum: half, value, negateSecond: true, words: words)
+                        let below = CRTComposer.signMask(ofSum: value, half, negateSecond: false, words: words)
+                        var carry: UInt64 = 0
+                        for t in 0..<words {
+                            let addend = (negativeProduct[t] & above) | (productWords[t] & below)
+                            let (s1, o1) = value[t].addingReportingOverflow(addend)
+                            let (s2, o2) = s1.addingReportingOverflow(carry)
+                            value[t] = s2
+                            carry = ConstantTime.bit(o1) | ConstantTime.bit(o2)
+                        }
+                        result[j] = CRTComposer.toDouble(value, words: words)
                     }
-                    // round(fraction) for 0 ≤ fraction < 2^51: adding 1.5·2^52 leaves it in the low
-                    // mantissa bits.
-                    digits[count] = (fraction + 0x1.8p52).bitPattern & ((1 << 51) - 1)
-                    for t in 0..<words { value[t] = 0 }
-                    for i in 0...count {
-                        CRTComposer.multiplyAdd(&value, rows.baseAddress! + i * words, digits[i])
-                    }
-                    // v > ⌊Q/2⌋: subtract Q; v < −⌊Q/2⌋: add Q (at most one applies).
-                    let above = CRTComposer.signMask(ofSum: half, value, negateSecond: true)
-                    let below = CRTComposer.signMask(ofSum: value, half, negateSecond: false)
-                    var carry: UInt64 = 0
-                    for t in 0..<words {
-                        let addend = (rows[count * words + t] & above) | (productWords[t] & below)
-                        let (s1, o1) = value[t].addingReportingOverflow(addend)
-                        let (s2, o2) = s1.addingReportingOverflow(carry)
-                        value[t] = s2
-                        carry = ConstantTime.bit(o1) | ConstantTime.bit(o2)
-                    }
-                    result[j] = CRTComposer.toDouble(&value)
                 }
             }
         }
-        SecureZero.zero(&value, "composed coefficient")
-        SecureZero.zero(&digits, "CRT digits")
+        SecureZero.zero(&scratch, "CRT digits and composed coefficient")
         return result
     }
 
     /// value += row · digit modulo 2^(64·words).
     @inline(__always)
-    private static func multiplyAdd(_ value: inout [UInt64], _ row: UnsafePointer<UInt64>, _ digit: UInt64) {
+    private static func multiplyAdd(_ value: UnsafeMutablePointer<UInt64>, _ row: UnsafePointer<UInt64>, _ digit: UInt64, words: Int) {
         var carry: UInt64 = 0
-        for t in 0..<value.count {
+        for t in 0..<words {
             let p = row[t].multipliedFullWidth(by: digit)
             let (s1, o1) = value[t].addingReportingOverflow(p.low)
             let (s2, o2) = s1.addingReportingOverflow(carry)
@@ -130,11 +133,11 @@ public struct CRTComposer: Sendable {
 
     /// All ones when a + b (or a − b) is negative as a two's-complement multi-word number.
     @inline(__always)
-    private static func signMask(ofSum a: [UInt64], _ b: [UInt64], negateSecond: Bool) -> UInt64 {
+    private static func signMask(ofSum a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, negateSecond: Bool, words: Int) -> UInt64 {
         var carry: UInt64 = negateSecond ? 1 : 0
         let flip: UInt64 = negateSecond ? ~0 : 0
         var top: UInt64 = 0
-        for t in 0..<a.count {
+        for t in 0..<words {
             let (s1, o1) = a[t].addingReportingOverflow(b[t] ^ flip)
             let (s2, o2) = s1.addingReportingOverflow(carry)
             top = s2
@@ -143,19 +146,21 @@ public struct CRTComposer: Sendable {
         return ConstantTime.signMask(top)
     }
 
-    /// The Double nearest a two's-complement multi-word integer, overwritten with its magnitude (sign and magnitude by masks;
-    /// each word converted exactly in two 32-bit halves, then rounded once, as `Double(UInt64)`).
+    /// The Double nearest a two's-complement multi-word integer, which is overwritten with its
+    /// magnitude (sign and magnitude by masks; each word converted exactly in two 32-bit halves,
+    /// then rounded once, as `Double(UInt64)` rounds).
     @inline(__always)
-    private static func toDouble(_ value: inout [UInt64]) -> Double {
-        let sign = ConstantTime.signMask(value[value.count - 1])
+    private static func toDouble(_ value: UnsafeMutablePointer<UInt64>, words: Int) -> Double {
+        let sign = ConstantTime.signMask(value[words - 1])
         var carry = sign & 1
-        for t in 0..<value.count {
+        for t in 0..<words {
             let (m, o) = (value[t] ^ sign).addingReportingOverflow(carry)
             value[t] = m
             carry = ConstantTime.bit(o)
         }
         var magnitude = 0.0
-        for m in value.reversed() {
+        for t in stride(from: words - 1, through: 0, by: -1) {
+            let m = value[t]
             magnitude = magnitude * 0x1p64 + (Double(Int64(m >> 32)) * 0x1p32 + Double(Int64(m & 0xFFFF_FFFF)))
         }
         return Double(bitPattern: magnitude.bitPattern | (sign & (1 << 63)))
