@@ -12,8 +12,9 @@ extension ConstantTimeTest {
     /// one random class each (see `classes` of each), plus the leaky reference.
     ///
     /// - decrypt: decryption and decoding (c_0 + c_1·s, inverse NTT, CRT composition, rounding).
-    ///   The fixed message has coefficients above 2^63, the corner where a variable-time CRT takes
-    ///   its multi-word path; random messages have magnitudes 2^u, u uniform, most below it.
+    ///   The fixed message has the largest magnitude the modulus allows (up to 2^48, coefficients
+    ///   above 2^63 when Q has room: the corner where a variable-time CRT takes its multi-word
+    ///   path); random messages have magnitudes 2^u, u uniform, most below it.
     /// - relinearize, rotate: key switching's digit decomposition. The fixed input is the zero
     ///   ciphertext, whose digits all sit on one side of q_j/2 (a branch there would be perfectly
     ///   predicted); random inputs are fresh encryptions of random messages.
@@ -57,7 +58,7 @@ extension ConstantTimeTest {
         }
 
         var all: [Operation] = []
-        all.append(Operation(name: "decrypt", classes: "fixed message with coefficients > 2^63 vs random messages of random magnitude") { c in
+        all.append(Operation(name: "decrypt", classes: "fixed message of the largest magnitude (coefficients above 2^63 where Q allows) vs random messages of random magnitude") { c in
             let input = try ciphertext(c, fixed: fixedCiphertext)
             return { _ = try decryptor.decryptValues(input) }
         })
