@@ -56,17 +56,22 @@ extension Evaluator {
                                     let source = digits + j * n
                                     let qj = targetTables[j].modulus.value
                                     let half = qj >> 1
+                                    // Branch-free on the digit (ConstantTime): v > q_j/2 selects
+                                    // by a mask, both candidates computed; −(q_j − v) is taken as
+                                    // q − ((q_j − v) mod q), in (0, q], which the NTT accepts.
                                     if qj < 4 * q.value {
                                         // Lazy: v or v − q_j + 2q, both below 4q (the NTT's input bound).
                                         let offset = 2 * q.value &- qj
                                         for k in 0..<n {
                                             let v = source[k]
-                                            scratch[k] = v > half ? v &+ offset : v
+                                            scratch[k] = v &+ (offset & ConstantTime.signMask(half &- v))
                                         }
                                     } else {
                                         for k in 0..<n {
                                             let v = source[k]
-                                            scratch[k] = v > half ? q.negate(q.reduce(qj &- v)) : q.reduce(v)
+                                            let mask = ConstantTime.signMask(half &- v)
+                                            let positive = q.reduce(v), negative = q.value &- q.reduce(qj &- v)
+                                            scratch[k] = positive ^ ((positive ^ negative) & mask)
                                         }
                                     }
                                     tables.forward(scratch)

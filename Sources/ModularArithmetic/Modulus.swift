@@ -4,6 +4,12 @@
 /// value known in advance use Shoup's method (`ShoupOperand`), which needs one high multiply and
 /// two low multiplies and no division. The bound q < 2^62 leaves the headroom that Harvey's lazy
 /// NTT butterflies need (intermediate values up to 4q).
+///
+/// Constant time: the residue arithmetic (reductions, add, subtract, negate, centering, the
+/// signed residue) runs the same instructions whatever the values, because residues are often
+/// secret (a key, a decryption). Conditional subtractions are arithmetic on a mask made from a
+/// sign bit (`ConstantTime`), never a branch; tools/constant-time/check-asm.sh checks the
+/// generated code. `power` and `inverse` branch on their exponent and input, which are public.
 public struct Modulus: Sendable, Hashable {
     /// The modulus value q.
     public let value: UInt64
@@ -33,12 +39,10 @@ public struct Modulus: Sendable, Hashable {
     /// x mod q for any 64-bit x.
     @inlinable @inline(__always)
     public func reduce(_ x: UInt64) -> UInt64 {
-        // One-word Barrett: floor(x * floor(2^128/q) / 2^128) underestimates x/q by at most 2.
+        // One-word Barrett: floor(x * floor(2^128/q) / 2^128) underestimates x/q by at most 2,
+        // so x − estimate·q < 3q < 2^63.
         let hi = x.multipliedFullWidth(by: barrettHigh).high
-        var r = x &- hi &* value
-        if r >= value { r &-= value }
-        if r >= value { r &-= value }
-        return r
+        return ConstantTime.subtractIfAtLeast(ConstantTime.subtractIfAtLeast(x &- hi &* value, value), value)
     }
 
     /// (high · 2^64 + low) mod q for a 128-bit value with high < q (e.g. a product of residues).
@@ -48,15 +52,12 @@ public struct Modulus: Sendable, Hashable {
         let lowLow = low.multipliedFullWidth(by: barrettLow).high
         let lowHigh = low.multipliedFullWidth(by: barrettHigh)
         let highLow = high.multipliedFullWidth(by: barrettLow)
-        var (mid, c1) = lowHigh.low.addingReportingOverflow(lowLow)
-        var carry: UInt64 = c1 ? 1 : 0
-        let (mid2, c2) = mid.addingReportingOverflow(highLow.low)
-        mid = mid2
-        carry &+= c2 ? 1 : 0
+        // Only the carries of the middle word are needed; the word itself is discarded.
+        let (mid, c1) = lowHigh.low.addingReportingOverflow(lowLow)
+        let c2 = mid.addingReportingOverflow(highLow.low).overflow
+        let carry = ConstantTime.bit(c1) &+ ConstantTime.bit(c2)
         let quotient = high &* barrettHigh &+ lowHigh.high &+ highLow.high &+ carry
-        var r = low &- quotient &* value
-        if r >= value { r &-= value }
-        return r
+        return ConstantTime.subtractIfAtLeast(low &- quotient &* value, value)
     }
 
     /// a · b mod q for residues a, b < q.
@@ -69,20 +70,21 @@ public struct Modulus: Sendable, Hashable {
     /// a + b mod q for residues a, b < q.
     @inlinable @inline(__always)
     public func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let s = a &+ b
-        return s >= value ? s &- value : s
+        ConstantTime.subtractIfAtLeast(a &+ b, value)
     }
 
     /// a − b mod q for residues a, b < q.
     @inlinable @inline(__always)
     public func subtract(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        a >= b ? a &- b : a &+ value &- b
+        let d = a &- b
+        return d &+ (value & ConstantTime.signMask(d))
     }
 
     /// −a mod q for a residue a < q.
     @inlinable @inline(__always)
     public func negate(_ a: UInt64) -> UInt64 {
-        a == 0 ? 0 : value &- a
+        // q − a is in (0, q]; only a = 0 gives q, which the conditional subtraction maps to 0.
+        ConstantTime.subtractIfAtLeast(value &- a, value)
     }
 
     /// base^exponent mod q.
@@ -115,13 +117,17 @@ public struct Modulus: Sendable, Hashable {
     /// The residue of a signed integer.
     @inlinable @inline(__always)
     public func reduce(signed x: Int64) -> UInt64 {
-        x >= 0 ? reduce(UInt64(x)) : negate(reduce(UInt64(bitPattern: 0 &- x)))
+        let negative = UInt64(bitPattern: x &>> 63)
+        // |x| by two's complement under the mask (2^63 for Int64.min, which wraps correctly).
+        let r = reduce((UInt64(bitPattern: x) ^ negative) &- negative)
+        return r ^ ((r ^ negate(r)) & negative)
     }
 
     /// The centered representative of a residue, in (−q/2, q/2].
     @inlinable @inline(__always)
     public func centered(_ a: UInt64) -> Int64 {
-        a > value >> 1 ? Int64(bitPattern: a &- value) : Int64(a)
+        // ⌊q/2⌋ − a borrows exactly when a > ⌊q/2⌋.
+        Int64(bitPattern: a &- (value & ConstantTime.signMask((value >> 1) &- a)))
     }
 
     /// Precomputes Shoup's quotient for multiplying many values by the same residue w < q.
@@ -140,8 +146,7 @@ public struct Modulus: Sendable, Hashable {
     /// x · w mod q, fully reduced, for any 64-bit x.
     @inlinable @inline(__always)
     public func multiply(_ x: UInt64, by w: ShoupOperand) -> UInt64 {
-        let r = multiplyLazy(x, by: w)
-        return r >= value ? r &- value : r
+        ConstantTime.subtractIfAtLeast(multiplyLazy(x, by: w), value)
     }
 }
 

@@ -6,6 +6,8 @@ import ModularArithmetic
 /// odd powers of a primitive 2N-th root ψ, in bit-reversed order: output k holds a(ψ^(2·rev(k)+1)).
 /// Both directions use Harvey's lazy butterflies with Shoup multiplication: intermediate values
 /// stay below 4q (forward) or 2q (inverse) and are fully reduced only once, at the end.
+/// The conditional subtractions are branch-free (`ConstantTime`): the transformed values are
+/// often secret (a key, a decryption), and the twiddles and loop bounds are public.
 public final class NTTTables: Sendable {
     /// The ring degree N.
     public let degree: Int
@@ -68,8 +70,7 @@ public final class NTTTables: Sendable {
                     let x = a + 2 * i * t
                     let y = x + t
                     for j in 0..<t {
-                        var u = x[j]
-                        if u >= twoQ { u &-= twoQ }
+                        let u = ConstantTime.subtractIfAtLeast(x[j], twoQ)
                         let yj = y[j]
                         let v = yj &* w &- yj.multipliedFullWidth(by: wq).high &* q
                         x[j] = u &+ v
@@ -82,8 +83,7 @@ public final class NTTTables: Sendable {
             var x = a
             for i in m..<(2 * m) {
                 let w = roots[i].value, wq = roots[i].quotient
-                var u = x[0]
-                if u >= twoQ { u &-= twoQ }
+                let u = ConstantTime.subtractIfAtLeast(x[0], twoQ)
                 let y = x[1]
                 let v = y &* w &- y.multipliedFullWidth(by: wq).high &* q
                 x[0] = u &+ v
@@ -92,10 +92,7 @@ public final class NTTTables: Sendable {
             }
         }
         for j in 0..<n {
-            var u = a[j]
-            if u >= twoQ { u &-= twoQ }
-            if u >= q { u &-= q }
-            a[j] = u
+            a[j] = ConstantTime.subtractIfAtLeast(ConstantTime.subtractIfAtLeast(a[j], twoQ), q)
         }
     }
 
@@ -117,9 +114,7 @@ public final class NTTTables: Sendable {
                     for j in 0..<t {
                         let u = x[j]
                         let v = y[j]
-                        var s = u &+ v
-                        if s >= twoQ { s &-= twoQ }
-                        x[j] = s
+                        x[j] = ConstantTime.subtractIfAtLeast(u &+ v, twoQ)
                         let d = u &- v &+ twoQ
                         y[j] = d &* w &- d.multipliedFullWidth(by: wq).high &* q
                     }
@@ -132,9 +127,7 @@ public final class NTTTables: Sendable {
         let scale = inverseDegree.value, scaleQuotient = inverseDegree.quotient
         for j in 0..<n {
             let x = a[j]
-            var r = x &* scale &- x.multipliedFullWidth(by: scaleQuotient).high &* q
-            if r >= q { r &-= q }
-            a[j] = r
+            a[j] = ConstantTime.subtractIfAtLeast(x &* scale &- x.multipliedFullWidth(by: scaleQuotient).high &* q, q)
         }
     }
 }

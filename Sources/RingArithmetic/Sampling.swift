@@ -2,6 +2,12 @@ import ModularArithmetic
 
 /// Samplers for the distributions of RLWE: uniform residues, uniform ternary secrets, and the
 /// centered binomial error distribution.
+///
+/// Constant time: the ternary and binomial samplers and `embed`, which handle secrets (keys,
+/// errors), compute every coefficient with the same instructions whatever its value (no branch
+/// on a value, masks instead). `uniform` rejects on values, but its output is public (c_1, keys'
+/// a), and the ternary sampler's rejection of the byte 255 only reveals how many discarded bytes
+/// were 255, which is independent of the coefficients kept.
 public enum Sampling {
     /// The centered binomial parameter η: an error is popcount(a) − popcount(b) for two η-bit
     /// random words, with variance η/2 = 10.5 (σ ≈ 3.24, matching the σ = 3.2 of the
@@ -53,11 +59,10 @@ public enum Sampling {
             }
             let b = bytes[position]
             position += 1
-            // 255 = 3 · 85: reject the single value 255 so that b mod 3 is exactly uniform.
-            if b < 255 {
-                result[j] = Int8(b % 3) - 1
-                j += 1
-            }
+            // 255 = 3 · 85: reject the single value 255 so that b mod 3 is exactly uniform. The
+            // coefficient is always written and the position advances by 0 or 1, without a branch.
+            result[j] = Int8(truncatingIfNeeded: b % 3) &- 1
+            j &+= 1 &- Int((UInt(b) &+ 1) >> 8)
         }
         SecureZero.zero(&bytes, "ternary random bytes")
         return result
@@ -72,7 +77,7 @@ public enum Sampling {
         words.withUnsafeMutableBytes { generator.fill($0) }
         for j in 0..<degree {
             let w = words[j]
-            result[j] = Int8((w & mask).nonzeroBitCount - ((w >> UInt64(binomialEta)) & mask).nonzeroBitCount)
+            result[j] = Int8(truncatingIfNeeded: (w & mask).nonzeroBitCount &- ((w >> UInt64(binomialEta)) & mask).nonzeroBitCount)
         }
         SecureZero.zero(&words, "binomial random words")
         return result
@@ -86,8 +91,9 @@ public enum Sampling {
         poly.withResidues { out in
             for (i, q) in basis.moduli.enumerated() {
                 for j in 0..<n {
-                    let c = coefficients[j]
-                    out[i * n + j] = c >= 0 ? UInt64(c) : q.value &- UInt64(-Int(c))
+                    // c + q when c < 0, c otherwise: q added under the sign mask, modulo 2^64.
+                    let c = Int64(coefficients[j])
+                    out[i * n + j] = UInt64(bitPattern: c) &+ (q.value & UInt64(bitPattern: c &>> 63))
                 }
             }
         }

@@ -121,6 +121,8 @@ final class CLITests: XCTestCase {
             ["generate", "--model", Self.tinyModel, "--prompt", "x", "--privacy", "sparse", "--width", "8", "--height", "8", "--output", output],
             ["bench", "step", "--privacy", "off"],
             ["ckks", "bench", "--operations", "nonsense"],
+            ["ckks", "bench", "--constant-time", "--operations", "ntt_forward"],
+            ["ckks", "bench", "--constant-time", "--measurements", "10"],
         ]
         for arguments in cases {
             let result = try run(arguments)

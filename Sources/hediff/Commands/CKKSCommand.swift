@@ -19,7 +19,7 @@ func printError(_ message: String) {
 struct CKKSBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the CKKS operations (median and minimum per call).")
+        abstract: "Time the CKKS operations (median and minimum per call), or test them for constant time.")
 
     @Option(help: ArgumentHelp("Parameter preset: \(CKKSParameters.Preset.summary).", valueName: "preset"),
             transform: CKKSParameters.Preset.ckksArgument)
@@ -37,18 +37,28 @@ struct CKKSBenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    @Flag(name: .customLong("constant-time"),
+          help: "Run the dudect-style timing test (fixed vs random secret inputs, Welch's t) instead of timing.")
+    var constantTime = false
+
+    @Option(help: "Measurements per operation for --constant-time.")
+    var measurements: Int = 4000
+
     func validate() throws {
         guard repetitions > 0, iterations > 0 else { throw ValidationError("--repetitions and --iterations must be positive") }
-        if let unknown = selectedOperations?.subtracting(CKKSBenchmark.operationNames).sorted().first {
-            throw ValidationError("unknown operation '\(unknown)'; choose from \(CKKSBenchmark.operationNames.joined(separator: ", "))")
+        guard measurements >= 100 else { throw ValidationError("--measurements must be at least 100") }
+        let names = constantTime ? ConstantTimeTest.operationNames : CKKSBenchmark.operationNames
+        if let unknown = selectedOperations?.subtracting(names).sorted().first {
+            throw ValidationError("unknown operation '\(unknown)'; choose from \(names.joined(separator: ", "))")
         }
     }
 
-    private var selectedOperations: Set<String>? {
+    var selectedOperations: Set<String>? {
         operations.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
     }
 
     func run() throws {
+        if constantTime { return try runConstantTimeTest() }
         let benchmark = CKKSBenchmark(
             parameters: params.parameters, repetitions: repetitions, iterations: iterations, operations: selectedOperations)
         let report = try benchmark.run(name: params.rawValue) { name in
@@ -102,13 +112,12 @@ struct CKKSDemoCommand: ParsableCommand {
         }
         let decrypted = try Decryptor(secretKey: secretKey).decryptValues(result)
         let elapsed = Date().timeIntervalSince(start)
-        let errors = zip(x, decrypted).map { abs(0.9 * $0.0 + 1 - $0.1) }
-        let maxError = errors.max() ?? 0
-        let meanError = errors.reduce(0, +) / Double(errors.count)
+        let precision = PrecisionStatistics(expected: x.map { 0.9 * $0 + 1 }, actual: decrypted)
         print("parameters: \(parameters) — \(parameters.totalModulusBits)-bit modulus, 128-bit secure")
         print("encrypted \(x.count) values, computed 0.9·x + 1 on the ciphertext, decrypted in \(String(format: "%.1f", elapsed * 1000)) ms")
         print("ciphertext: \(ciphertext.serialized().count) bytes at level \(ciphertext.level); result at level \(result.level)")
-        print(String(format: "error: max %.3g (%.1f bits of precision), mean %.3g", maxError, -log2(maxError), meanError))
+        print(String(format: "error: max %.3g, L2 norm %.3g; bits of precision (−log2 |error|, real slots): min %.1f, mean %.1f, median %.1f",
+                     precision.maxError, precision.l2Error, precision.minimum.real, precision.mean.real, precision.median.real))
         print("first values: " + zip(x, decrypted).prefix(4).map { String(format: "0.9·%.2f+1 ≈ %.5f", $0.0, $0.1) }.joined(separator: ", "))
     }
 }
