@@ -46,7 +46,10 @@ let package = Package(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
-        .target(name: "Imaging"),
+        // JPEG decoding through the system's libjpeg (Debian: libjpeg-dev), in C so that libjpeg's
+        // longjmp error handling never crosses Swift frames.
+        .target(name: "JPEGDecoding", linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "Imaging", dependencies: ["JPEGDecoding"]),
         .target(name: "StableDiffusion", dependencies: ["Imaging", "Tensor"]),
         .target(name: "HEDiffusion", dependencies: ["CKKS", "Imaging", "RingArithmetic", "StableDiffusion", "Tensor"]),
         // The benchmarks behind `hediff bench` and `hediff ckks bench` (no product: hediff's alone).

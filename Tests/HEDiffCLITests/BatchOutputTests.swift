@@ -83,6 +83,28 @@ final class BatchOutputTests: XCTestCase {
                        try PNG.read(from: output).pixels)
     }
 
+    /// A JPEG start image of any size: resized to its size rounded down to the model's multiple
+    /// (45x37 → 40x32 for the fixture model), or to --width/--height.
+    func testImageToImageTakesAJPEGOfAnySize() throws {
+        let directory = try temporaryDirectory()
+        let jpeg = CLITests.root.appendingPathComponent("Tests/Fixtures/resize/source.jpg").path
+        let own = directory.appendingPathComponent("own.png"), given = directory.appendingPathComponent("given.png")
+        var result = try HEDiffProcess.run(["generate", "--model", Self.model, "--prompt", "x", "--steps", "2", "--image", jpeg, "--output", own.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("resizing the start image from 45x37 to 40x32"), result.stderr)
+        var image = try PNG.read(from: own)
+        XCTAssertEqual([image.width, image.height], [40, 32])
+        result = try HEDiffProcess.run([
+            "generate", "--model", Self.model, "--prompt", "x", "--steps", "2", "--image", jpeg, "--width", "24", "--height", "48",
+            "--privacy", "off", "--output", given.path,
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        image = try PNG.read(from: given)
+        XCTAssertEqual([image.width, image.height], [24, 48])
+        let parameters = PNG.text(in: [UInt8](try Data(contentsOf: given))).first { $0.keyword == "parameters" }?.value ?? ""
+        XCTAssertTrue(parameters.contains("Denoising strength: 0.8"), parameters)
+    }
+
     func testBadBatchOptionsGiveOneErrorLineAndNoOutput() throws {
         let directory = try temporaryDirectory()
         let empty = directory.appendingPathComponent("empty.txt")
@@ -96,6 +118,7 @@ final class BatchOutputTests: XCTestCase {
             ["--prompt", "x", "--images", "0", "--output-dir", directory.path],
             ["--prompt", "x", "--save-every", "0", "--output-dir", directory.path],
             ["--prompt", "x", "--sampler", "euler-a", "--karras", "--output-dir", directory.path],
+            ["--prompt", "x", "--image", empty.path, "--output-dir", directory.path],
         ]
         for arguments in cases {
             let result = try HEDiffProcess.run(["generate", "--model", Self.model] + arguments)

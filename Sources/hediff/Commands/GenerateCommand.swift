@@ -43,7 +43,8 @@ struct GenerateCommand: ParsableCommand {
             completion: .file())
     var promptFile: String?
 
-    @Option(help: "A PNG to start from (image-to-image).")
+    @Option(help: "A PNG or JPEG to start from (image-to-image); resized (Lanczos) to --width/--height, else to its own size rounded down to the model's multiple.",
+            completion: .file())
     var image: String?
 
     @Option(parsing: .unconditional, help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
@@ -105,11 +106,13 @@ struct GenerateCommand: ParsableCommand {
         configuration.height = height
         configuration.batchSize = batchSize
         if let seed { configuration.seed = seed }
-        if let image {
-            let start = try PNG.read(from: URL(fileURLWithPath: image), maximumPixelCount: GenerationConfiguration.maximumPixelCount)
-            configuration.initImage = .init(image: start, strength: strength ?? 0.8)
-        }
+        let start = try image.map { try ImageFile.read(from: URL(fileURLWithPath: $0), maximumPixelCount: PNG.maximumPixelCount) }
         let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: image != nil)
+        if let start {
+            configuration.initImage = .init(image: try startImage(start, multiple: pipeline.imageSideMultiple), strength: strength ?? 0.8)
+            configuration.width = configuration.initImage?.image.width
+            configuration.height = configuration.initImage?.image.height
+        }
         if sampling.seed == nil, let seed { printError("seed \(seed) (rerun with --seed \(seed) to repeat this run)") }
 
         for (index, prompt) in prompts.enumerated() {
@@ -146,6 +149,22 @@ struct GenerateCommand: ParsableCommand {
             try files.write(result.images, text: metadata.textChunks)
             for url in files.urls { print(url.path) }
         }
+    }
+
+    /// The start image at the generation size: `--width`/`--height` when given, else its own
+    /// size rounded down to `multiple` (diffusers rounds to the VAE's factor, 8); resized with
+    /// Lanczos, the filter diffusers' image processor uses.
+    private func startImage(_ start: PixelImage, multiple: Int) throws -> PixelImage {
+        let targetWidth = width ?? start.width / multiple * multiple
+        let targetHeight = height ?? start.height / multiple * multiple
+        guard targetWidth > 0, targetHeight > 0 else {
+            throw ValidationErrorMessage("--image is \(start.width)x\(start.height); this model needs at least \(multiple)x\(multiple) (or give --width and --height)")
+        }
+        try GenerationLimits.check(width: targetWidth, height: targetHeight, batchSize: batchSize)
+        if targetWidth != start.width || targetHeight != start.height {
+            printError("resizing the start image from \(start.width)x\(start.height) to \(targetWidth)x\(targetHeight) (Lanczos)")
+        }
+        return try start.resized(width: targetWidth, height: targetHeight)
     }
 
     /// Every image file of the run, per prompt, checked before the model loads.
