@@ -105,6 +105,27 @@ final class BatchOutputTests: XCTestCase {
         XCTAssertTrue(parameters.contains("Denoising strength: 0.8"), parameters)
     }
 
+    /// A scheduler config without clip_sample makes DDIM clip x̂₀ (diffusers' default): fine in
+    /// plaintext, refused up front in a private mode with how to turn it off.
+    func testClippingDDIMRunsInPlaintextAndIsRefusedPrivately() throws {
+        let directory = try temporaryDirectory()
+        let model = directory.appendingPathComponent("model")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.model), to: model)
+        let config = model.appendingPathComponent("scheduler/scheduler_config.json")
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any])
+        json.removeValue(forKey: "clip_sample")
+        try JSONSerialization.data(withJSONObject: json).write(to: config)
+        let output = directory.appendingPathComponent("clipped.png")
+        let refused = try HEDiffProcess.run(["generate", "--model", model.path, "--prompt", "x", "--sampler", "ddim", "--steps", "2", "--output", output.path])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("clip_sample"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
+        let plain = try HEDiffProcess.run([
+            "generate", "--model", model.path, "--prompt", "x", "--sampler", "ddim", "--steps", "2", "--privacy", "off", "--output", output.path,
+        ])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+    }
+
     func testBadBatchOptionsGiveOneErrorLineAndNoOutput() throws {
         let directory = try temporaryDirectory()
         let empty = directory.appendingPathComponent("empty.txt")

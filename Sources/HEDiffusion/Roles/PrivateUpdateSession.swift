@@ -52,6 +52,8 @@ public final class PrivateUpdateSession: @unchecked Sendable {
         if mode == .off {
             return (try step.apply(to: latent), report)
         }
+        // Only a x + term can be computed on ciphertexts; a clamp of x̂₀ cannot.
+        guard step.isAffine else { throw SchedulerError.notAffine }
         let evaluator = try evaluator(for: latent.shape)
         var clock = Stopwatch()
         var selection = try keyHolder.select(latent)

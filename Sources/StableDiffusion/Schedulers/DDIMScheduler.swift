@@ -2,12 +2,16 @@ import Tensor
 
 /// DDIM with stochasticity `eta` ≥ 0 (eta = 0 is the deterministic sampler).
 ///
-/// Matches: diffusers 0.42.1 schedulers/scheduling_ddim.py (`step`, epsilon prediction, no clipping).
+/// Matches: diffusers 0.42.1 schedulers/scheduling_ddim.py (`step`, epsilon prediction,
+/// `clip_sample` with `clip_sample_range`; `thresholding` is refused).
 ///
 /// Affine form. With x̂₀ = (x − √(1−ᾱ_t) ε)/√ᾱ_t, diffusers computes
 /// `x_prev = √ᾱ_t' · x̂₀ + √(1 − ᾱ_t' − σ²) · ε + σ z`, σ = eta · √((1−ᾱ_t')/(1−ᾱ_t) · (1 − ᾱ_t/ᾱ_t')).
 /// Expanding x̂₀: `a = √(ᾱ_t'/ᾱ_t)` and
 /// `term = (√(1 − ᾱ_t' − σ²) − √ᾱ_t' · √(1−ᾱ_t)/√ᾱ_t) · ε + σ · z`, a function of ε and z only.
+/// With `clip_sample` (diffusers' default when a config omits the key; SD v1 configs turn it off)
+/// x̂₀ is clamped first: that step is not affine (`SchedulerStep.clipping`) and runs only on a
+/// plaintext latent.
 public struct DDIMScheduler: Scheduler {
     public let timesteps: [Float]
     public let initNoiseSigma: Float = 1
@@ -15,6 +19,9 @@ public struct DDIMScheduler: Scheduler {
     /// The stochasticity η; 0 is deterministic DDIM, 1 matches DDPM's variance.
     public let eta: Double
     public var requiresNoise: Bool { eta > 0 }
+    /// The `clip_sample` bound on x̂₀, or `nil` when the update is affine.
+    public let clipRange: Double?
+    public var isAffine: Bool { clipRange == nil }
 
     private let schedule: NoiseSchedule
     private let finalAlphaCumprod: Float
@@ -25,10 +32,10 @@ public struct DDIMScheduler: Scheduler {
         guard eta >= 0 && eta <= 1 else {
             throw SchedulerError.invalidParameter(name: "eta", value: "\(eta)", expected: "a value in [0, 1]")
         }
-        guard configuration.clipSample == false else {
-            throw SchedulerError.unsupportedConfiguration(
-                key: "clip_sample", value: "\(configuration.clipSample ?? true)",
-                hint: "clipping x0 is not affine in the latent; set clip_sample false (SD v1 configs do)")
+        // diffusers' DDIMScheduler clips unless the config says otherwise.
+        clipRange = configuration.clipSample ?? true ? configuration.clipSampleRange : nil
+        if let clipRange, !(clipRange > 0) {
+            throw SchedulerError.invalidParameter(name: "clip_sample_range", value: "\(clipRange)", expected: "a positive number")
         }
         self.eta = eta
         schedule = try NoiseSchedule(configuration)
@@ -75,6 +82,17 @@ public struct DDIMScheduler: Scheduler {
             terms.append(noise.scalars)
         }
         stepIndex += 1
+        if let clipRange {
+            // x_prev = √ᾱ_prev · clamp((x − √(1−ᾱ) ε)/√ᾱ) + √(1 − ᾱ_prev − σ²) ε (+ σ z).
+            weights[0] = max(0, 1 - alphaPrevious - sigma * sigma).squareRoot()
+            let offset = LatentMath.combination([-(1 - alpha).squareRoot() / alpha.squareRoot()], [modelOutput.scalars])
+            return SchedulerStep(
+                timestep: Float(t), latentCoefficient: 0,
+                term: try Tensor(shape: modelOutput.shape, scalars: LatentMath.combination(weights, terms)),
+                clipping: .init(
+                    scale: 1 / alpha.squareRoot(), offset: try Tensor(shape: modelOutput.shape, scalars: offset),
+                    range: clipRange, weight: alphaPrevious.squareRoot()))
+        }
         return SchedulerStep(
             timestep: Float(t), latentCoefficient: (alphaPrevious / alpha).squareRoot(),
             term: try Tensor(shape: modelOutput.shape, scalars: LatentMath.combination(weights, terms)))

@@ -16,6 +16,9 @@ public protocol Scheduler: Sendable {
     var stepIndex: Int { get }
     /// Whether the next `step` needs a standard-normal `noise` tensor (DDIM with eta > 0).
     var requiresNoise: Bool { get }
+    /// Whether every step is `a · x + term` (`SchedulerStep.isAffine`), so that it can run on an
+    /// encrypted latent; false for DDIM with `clip_sample`.
+    var isAffine: Bool { get }
     /// The noise predictor's input for the current step, `sample` rescaled where the sampler asks for it.
     func scaleModelInput(_ sample: Tensor) throws -> Tensor
     /// Consumes the noise prediction for `timesteps[stepIndex]` and returns the affine update.
@@ -28,6 +31,8 @@ public protocol Scheduler: Sendable {
 }
 
 extension Scheduler {
+    public var isAffine: Bool { true }
+
     /// Throws `SchedulerError.stepOutOfRange` unless `index` is a valid position in `timesteps`.
     func checkStepIndex(_ index: Int) throws {
         guard index >= 0 && index < timesteps.count else {

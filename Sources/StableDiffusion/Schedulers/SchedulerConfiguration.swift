@@ -38,6 +38,8 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
     public var skipPRKSteps: Bool? = nil
     /// DDIM: must be false (clipping x₀ is not affine); diffusers' default is true.
     public var clipSample: Bool? = nil
+    /// The bound of `clip_sample` (diffusers' default 1).
+    public var clipSampleRange: Double = 1
     /// Must be false (dynamic thresholding is not affine).
     public var thresholding: Bool = false
     /// Must be false (zero-terminal-SNR rescaling is an SD 2.x option).
@@ -87,6 +89,7 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
         case predictionType = "prediction_type"
         case skipPRKSteps = "skip_prk_steps"
         case clipSample = "clip_sample"
+        case clipSampleRange = "clip_sample_range"
         case thresholding
         case rescaleBetasZeroSNR = "rescale_betas_zero_snr"
         case interpolationType = "interpolation_type"
@@ -115,6 +118,7 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
         predictionType = try value(.predictionType, predictionType)
         skipPRKSteps = try c.decodeIfPresent(Bool.self, forKey: .skipPRKSteps)
         clipSample = try c.decodeIfPresent(Bool.self, forKey: .clipSample)
+        clipSampleRange = try value(.clipSampleRange, clipSampleRange)
         thresholding = try value(.thresholding, thresholding)
         rescaleBetasZeroSNR = try value(.rescaleBetasZeroSNR, rescaleBetasZeroSNR)
         interpolationType = try value(.interpolationType, interpolationType)

@@ -10,6 +10,9 @@ public enum SchedulerError: Error, Equatable, CustomStringConvertible {
     case stepOutOfRange(index: Int, count: Int)
     /// The step needs standard-normal noise (DDIM with eta > 0) and none was given.
     case missingNoise
+    /// A step that clamps x̂₀ (`clip_sample`) was applied to an encrypted latent, which can only
+    /// take affine updates.
+    case notAffine
 
     public var description: String {
         switch self {
@@ -23,6 +26,9 @@ public enum SchedulerError: Error, Equatable, CustomStringConvertible {
             return "scheduler step index \(index) is outside the \(count) timesteps; call setBeginIndex or build a new scheduler"
         case .missingNoise:
             return "this DDIM step has eta > 0 and needs standard-normal noise; pass noise or a generator"
+        case .notAffine:
+            return "the scheduler clips x0 (clip_sample), which is not affine in the latent and cannot run on an encrypted latent; "
+                + "set clip_sample false in the scheduler config, or generate with --privacy off"
         }
     }
 }

@@ -12,16 +12,55 @@ public struct SchedulerStep: Sendable {
     public let latentCoefficient: Double
     /// The latent-independent plaintext term `Σ_k b_k · ε_k (+ c · z)`.
     public let term: Tensor
+    /// A clamp inside the update (DDIM's `clip_sample`), or `nil` for an affine step.
+    public let clipping: SampleClipping?
 
-    public init(timestep: Float, latentCoefficient: Double, term: Tensor) {
+    /// The clamp of the predicted original sample x̂₀ that DDIM's `clip_sample` applies:
+    /// `x_prev = weight · clamp(scale · x + offset, −range, range) + term`. It makes the update
+    /// non-affine in the latent, so only a plaintext latent can take it.
+    public struct SampleClipping: Sendable {
+        public let scale: Double
+        public let offset: Tensor
+        public let range: Double
+        public let weight: Double
+
+        public init(scale: Double, offset: Tensor, range: Double, weight: Double) {
+            self.scale = scale
+            self.offset = offset
+            self.range = range
+            self.weight = weight
+        }
+    }
+
+    public init(timestep: Float, latentCoefficient: Double, term: Tensor, clipping: SampleClipping? = nil) {
         self.timestep = timestep
         self.latentCoefficient = latentCoefficient
         self.term = term
+        self.clipping = clipping
     }
 
-    /// Applies the update to `latent`: `latent · a + term`. Written once for every latent representation.
+    /// Whether the update is `a · x + term`, computable on an encrypted latent.
+    public var isAffine: Bool { clipping == nil }
+
+    /// Applies the update to `latent`: `latent · a + term`. Written once for every latent
+    /// representation; a clipping step needs the plaintext latent.
+    ///
+    /// - Throws: `SchedulerError.notAffine` for a clipping step on any latent but a `Tensor`.
     public func apply<Latent: LatentAlgebra>(to latent: Latent) throws -> Latent {
-        try latent.scaled(by: latentCoefficient).adding(term)
+        guard let clipping else { return try latent.scaled(by: latentCoefficient).adding(term) }
+        guard let plain = latent as? Tensor else { throw SchedulerError.notAffine }
+        guard clipping.offset.shape == plain.shape else {
+            throw SchedulerError.shapeMismatch(expected: plain.shape, found: clipping.offset.shape)
+        }
+        let scale = clipping.scale, range = clipping.range, weight = clipping.weight
+        // In double, then rounded once: diffusers clamps float32 x̂₀; the difference is an ulp.
+        let clamped = zip(plain.scalars, clipping.offset.scalars).map { x, offset in
+            Float(weight * min(max(scale * Double(x) + Double(offset), -range), range))
+        }
+        guard let result = try Tensor(shape: plain.shape, scalars: clamped).adding(term) as? Latent else {
+            throw SchedulerError.notAffine
+        }
+        return result
     }
 }
 

@@ -48,6 +48,7 @@ struct AuditCommand: ParsableCommand {
         let source = try sampling.model.source()
         try privacy.checkLatentSize(width: nil, height: nil, source: source)
         let configuration = sampling.configuration(defaults: source.generationDefaults)
+        try privacy.checkAffine(configuration, source: source)
         let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: false)
         var update = try privacy.makeUpdate()
         var noise = privacy.makeNoise(seed: sampling.seed)

@@ -34,6 +34,7 @@ struct CompareCommand: ParsableCommand {
         try privacy.checkOutputs()
         let source = try sampling.model.source()
         let configuration = sampling.configuration(defaults: source.generationDefaults)
+        try privacy.checkAffine(configuration, source: source)
         let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: false)
         // Both runs draw the same noise: two copies of one generator, before either draws.
         let noise = privacy.makeNoise(seed: sampling.seed)

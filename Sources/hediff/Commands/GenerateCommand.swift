@@ -106,6 +106,7 @@ struct GenerateCommand: ParsableCommand {
         configuration.height = height
         configuration.batchSize = batchSize
         if let seed { configuration.seed = seed }
+        try privacy.checkAffine(configuration, source: source)
         let start = try image.map { try ImageFile.read(from: URL(fileURLWithPath: $0), maximumPixelCount: PNG.maximumPixelCount) }
         let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: image != nil)
         if let start {

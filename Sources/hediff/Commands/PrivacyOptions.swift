@@ -43,6 +43,13 @@ struct PrivacyOptions: ParsableArguments {
         if let report { try OutputFiles.check(report) }
     }
 
+    /// Refuses, before the weights load, a sampler whose update is not affine in the latent
+    /// (DDIM with `clip_sample`) in a private mode, saying how to turn the clipping off.
+    func checkAffine(_ configuration: GenerationConfiguration, source: ModelSource) throws {
+        guard privacy.isPrivate, !(try configuration.makeScheduler(source.scheduler).isAffine) else { return }
+        throw ValidationErrorMessage("--privacy \(privacy.rawValue): " + SchedulerError.notAffine.description)
+    }
+
     /// Refuses, before the weights load, an image too small for the min-distortion selection
     /// (`sparse`, `paper`): its latent must be at least `HILLCostMap.minimumExtent` points a side.
     /// A size taken from `--image` is checked at the first step instead.

@@ -56,6 +56,26 @@ final class SchedulerFixtureTests: XCTestCase {
         XCTAssertThrowsError(try scheduler.step(modelOutput: latent))
     }
 
+    /// DDIM's clip_sample is the only non-affine update; an encrypted latent cannot take it.
+    func testOnlyClippingDDIMIsNotAffine() throws {
+        var configuration = SchedulerConfiguration.stableDiffusionV1
+        XCTAssertTrue(try DDIMScheduler(configuration: configuration, stepCount: 10).isAffine)
+        configuration.clipSample = nil
+        var clipping = try DDIMScheduler(configuration: configuration, stepCount: 10)
+        XCTAssertFalse(clipping.isAffine, "diffusers clips when the config omits clip_sample")
+        let eps = try Tensor(shape: [1, 4, 2, 2], scalars: (0..<16).map { Float($0) / 8 - 1 })
+        let step = try clipping.step(modelOutput: eps)
+        XCTAssertFalse(step.isAffine)
+        struct Encrypted: LatentAlgebra {
+            func scaled(by factor: Double) throws -> Encrypted { self }
+            func adding(_ term: Tensor) throws -> Encrypted { self }
+        }
+        XCTAssertThrowsError(try step.apply(to: Encrypted())) { error in
+            XCTAssertEqual(error as? SchedulerError, .notAffine)
+        }
+        XCTAssertTrue(try EulerDiscreteScheduler(configuration: configuration, stepCount: 10).isAffine)
+    }
+
     /// diffusers gives Euler ancestral no Karras spacing: ours refuses it, naming the key.
     func testEulerAncestralRefusesKarrasSpacing() throws {
         var configuration = SchedulerConfiguration()
@@ -88,7 +108,7 @@ final class SchedulerFixtureTests: XCTestCase {
     func testVariantsMatchDiffusers() throws {
         let records = try FixtureRecords("scheduler_variants")
         let cases = try XCTUnwrap(records.metadata as? [String: [String: Any]])
-        XCTAssertGreaterThanOrEqual(cases.count, 19)
+        XCTAssertGreaterThanOrEqual(cases.count, 21)
         for (name, meta) in cases.sorted(by: { $0.key < $1.key }) {
             let eta = (meta["eta"] as! NSNumber).doubleValue
             try run(name, in: "scheduler_variants") { configuration, steps -> any Scheduler in
