@@ -16,7 +16,10 @@ struct AuditCommand: ParsableCommand {
             transcript. docs/THREAT-MODEL.md explains each and tabulates them.
             """)
 
-    @OptionGroup(title: "Generation")
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
+
+    @OptionGroup(title: "Prompt and sampler")
     var sampling: SamplingOptions
 
     @OptionGroup(title: "Privacy")
@@ -45,7 +48,7 @@ struct AuditCommand: ParsableCommand {
     func run() throws {
         let gridOutput = try grid.map { try OutputFiles(path: $0, count: 1) }
         try privacy.checkOutputs()
-        let source = try sampling.model.source()
+        let source = try model.source()
         try privacy.checkLatentSize(width: nil, height: nil, source: source)
         let configuration = sampling.configuration(defaults: source.generationDefaults)
         try privacy.checkAffine(configuration, source: source)
@@ -63,7 +66,7 @@ struct AuditCommand: ParsableCommand {
         var audit = try PrivacyAudit(pipeline: pipeline, configuration: configuration, mode: privacy.privacy, threshold: privacy.threshold)
         audit.seedBudget = seedBudget
         audit.calibrationRuns = calibrationRuns
-        audit.readsShapesAttributes = sampling.model.isEmbeddedModel
+        audit.readsShapesAttributes = model.isEmbeddedModel
         let outcome = try audit.run(view: view, noise: noise.origin, truth: result.images[0])
         try gridOutput?.write([try outcome.grid(truth: result.images[0])])
         if json {

@@ -11,7 +11,10 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Run plaintext and encrypted generation on the same noise; print latent error, PSNR and SSIM.")
 
-    @OptionGroup(title: "Generation")
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
+
+    @OptionGroup(title: "Prompt and sampler")
     var sampling: SamplingOptions
 
     @Option(help: "Write the two images as PREFIX-plain.png and PREFIX-private.png.")
@@ -32,7 +35,7 @@ struct CompareCommand: ParsableCommand {
         let outputs = try output.map { try OutputFiles(path: $0 + "-plain.png", count: 1) }
         let privateOutputs = try output.map { try OutputFiles(path: $0 + "-private.png", count: 1) }
         try privacy.checkOutputs()
-        let source = try sampling.model.source()
+        let source = try model.source()
         let configuration = sampling.configuration(defaults: source.generationDefaults)
         try privacy.checkAffine(configuration, source: source)
         let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: false)

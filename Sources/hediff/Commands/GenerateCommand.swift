@@ -23,48 +23,31 @@ struct GenerateCommand: ParsableCommand {
             Progress goes to stderr; the written paths to stdout.
             """)
 
-    @OptionGroup(title: "Generation")
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
+
+    @OptionGroup(title: "Prompt and sampler")
     var sampling: SamplingOptions
 
-    @Option(parsing: .unconditional, help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
-    var eta: Double = 0
+    @OptionGroup(title: "Images")
+    var images: ImageOptions
 
-    @Option(parsing: .unconditional, help: "Output width in pixels, a multiple of 8 (default: the model's native size).")
-    var width: Int?
-
-    @Option(parsing: .unconditional, help: "Output height in pixels, a multiple of 8 (default: the model's native size).")
-    var height: Int?
-
-    @Option(name: [.customLong("images"), .customLong("batch-size")], parsing: .unconditional,
-            help: "Images per prompt (diffusers' num_images_per_prompt), generated as one batch.")
-    var batchSize: Int = 1
-
-    @Option(help: "A text file with one prompt per line (blank lines skipped), instead of --prompt; the prompts run in turn with one loaded model.",
-            completion: .file())
-    var promptFile: String?
-
-    @Option(help: "A PNG or JPEG to start from (image-to-image); resized (Lanczos) to --width/--height, else to its own size rounded down to the model's multiple.",
-            completion: .file())
-    var image: String?
-
-    @Option(parsing: .unconditional, help: "Image-to-image: fraction of the schedule to run, in (0, 1].")
-    var strength: Double?
-
-    @Option(help: "Where to write the PNG (one prompt).")
-    var output: String?
-
-    @Option(help: "A folder to write the PNGs into, named <prompt>.<seed>.png (<prompt>.random.png for private noise).",
-            completion: .directory)
-    var outputDir: String?
-
-    @Option(parsing: .unconditional, help: "Also write the decoded latent every N steps (the key holder's view), as NAME.step-0005.png beside each image.")
-    var saveEvery: Int?
+    @OptionGroup(title: "Output")
+    var outputs: OutputOptions
 
     @OptionGroup(title: "Privacy")
     var privacy: PrivacyOptions
 
-    @Option(help: "Write every message exchanged with the evaluator, exactly as sent, into this new folder (step-0001-request.bin, step-0001-reply.bin, …).")
-    var transcript: String?
+    private var width: Int? { images.width }
+    private var height: Int? { images.height }
+    private var batchSize: Int { images.batchSize }
+    private var promptFile: String? { images.promptFile }
+    private var image: String? { images.image }
+    private var strength: Double? { images.strength }
+    private var output: String? { outputs.output }
+    private var outputDir: String? { outputs.outputDir }
+    private var saveEvery: Int? { outputs.saveEvery }
+    private var transcript: String? { outputs.transcript }
 
     func validate() throws {
         if transcript != nil, !privacy.privacy.isPrivate { throw ValidationError("--transcript needs a private mode (--privacy off exchanges nothing)") }
@@ -75,7 +58,6 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("--report and --transcript record one run: use them with --prompt")
         }
         if let saveEvery, saveEvery < 1 { throw ValidationError("--save-every must be at least 1") }
-        guard (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1]") }
         guard batchSize >= 1 else { throw ValidationError("--images (--batch-size) must be at least 1, got \(batchSize)") }
         for (name, value) in [("width", width), ("height", height)] {
             if let value, value <= 0 || value % 8 != 0 {
@@ -97,11 +79,10 @@ struct GenerateCommand: ParsableCommand {
         let outputs = try plannedOutputs(prompts: prompts, seedText: seedText)
         try privacy.checkOutputs()
         let transcriptFolder = try transcript.map(TranscriptFolder.init(path:))
-        let source = try sampling.model.source()
+        let source = try model.source()
         printError("loading \(source.location)…")
         try privacy.checkLatentSize(width: width, height: height, source: source)
         var configuration = sampling.configuration(defaults: source.generationDefaults)
-        configuration.ddimEta = eta
         configuration.width = width
         configuration.height = height
         configuration.batchSize = batchSize
@@ -146,7 +127,7 @@ struct GenerateCommand: ParsableCommand {
                 prompt: prompt, negativePrompt: sampling.negativePrompt, configuration: configuration, seed: seedText,
                 width: result.images.first?.width ?? 0, height: result.images.first?.height ?? 0,
                 model: URL(fileURLWithPath: source.location).lastPathComponent, privacy: privacy.privacy,
-                heParameters: privacy.heParams.rawValue, loras: sampling.model.loras)
+                heParameters: privacy.heParams.rawValue, loras: model.loras)
             try files.write(result.images, text: metadata.textChunks)
             for url in files.urls { print(url.path) }
         }

@@ -2,11 +2,8 @@ import ArgumentParser
 import HEDiffusion
 import StableDiffusion
 
-/// The model, prompt and sampler options shared by `generate`, `compare` and `audit`.
+/// The prompt and sampler options shared by `generate`, `compare` and `audit`.
 struct SamplingOptions: ParsableArguments {
-    @OptionGroup(title: "Model")
-    var model: ModelOptions
-
     @Option(help: "The text to generate.")
     var prompt: String?
 
@@ -25,8 +22,11 @@ struct SamplingOptions: ParsableArguments {
     @Flag(help: "Karras σ spacing (diffusers' use_karras_sigmas) for euler and dpmpp2m.")
     var karras = false
 
+    @Option(parsing: .unconditional, help: "DDIM stochasticity eta in [0, 1] (0: deterministic).")
+    var eta: Double = 0
+
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Seed of the torch-compatible noise generator (plaintext default: 0).",
+        "Seed of the torch-compatible noise generator (plaintext runs without one draw a seed and print it).",
         discussion: """
             In a private mode the noise comes from the key holder's cryptographic generator unless a \
             seed is given; with a seed, whoever knows or guesses it can rebuild the image from the \
@@ -46,6 +46,7 @@ struct SamplingOptions: ParsableArguments {
             throw ValidationError("--karras applies to --sampler euler or dpmpp2m (diffusers gives \(sampler.rawValue) no Karras spacing)")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        guard (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1]") }
         if let guidance, !guidance.isFinite { throw ValidationError("--guidance must be a number") }
     }
 
@@ -70,6 +71,7 @@ struct SamplingOptions: ParsableArguments {
         configuration.guidanceScale = guidance ?? defaults.guidanceScale ?? Self.fallbackGuidanceScale
         configuration.sampler = sampler
         configuration.useKarrasSigmas = karras
+        configuration.ddimEta = eta
         configuration.seed = seed ?? Self.plaintextSeed
         return configuration
     }
