@@ -3,7 +3,7 @@ import Tensor
 /// DDIM with stochasticity `eta` ≥ 0 (eta = 0 is the deterministic sampler).
 ///
 /// Matches: diffusers 0.42.1 schedulers/scheduling_ddim.py (`step`, epsilon prediction,
-/// `clip_sample` with `clip_sample_range`; `thresholding` is refused).
+/// `clip_sample` with `clip_sample_range`, dynamic `thresholding`).
 ///
 /// Affine form. With x̂₀ = (x − √(1−ᾱ_t) ε)/√ᾱ_t, diffusers computes
 /// `x_prev = √ᾱ_t' · x̂₀ + √(1 − ᾱ_t' − σ²) · ε + σ z`, σ = eta · √((1−ᾱ_t')/(1−ᾱ_t) · (1 − ᾱ_t/ᾱ_t')).
@@ -22,6 +22,8 @@ public struct DDIMScheduler: Scheduler {
     /// The `clip_sample` bound on x̂₀, or `nil` when the update is affine.
     public let clipRange: Double?
     public var isAffine: Bool { clipRange == nil }
+    /// Dynamic thresholding's quantile and largest threshold, or `nil`.
+    private let thresholding: (ratio: Double, maximum: Double)?
 
     private let schedule: NoiseSchedule
     private let finalAlphaCumprod: Float
@@ -32,10 +34,20 @@ public struct DDIMScheduler: Scheduler {
         guard eta >= 0 && eta <= 1 else {
             throw SchedulerError.invalidParameter(name: "eta", value: "\(eta)", expected: "a value in [0, 1]")
         }
-        // diffusers' DDIMScheduler clips unless the config says otherwise.
-        clipRange = configuration.clipSample ?? true ? configuration.clipSampleRange : nil
+        // diffusers' DDIMScheduler clips unless the config says otherwise; thresholding replaces clipping.
+        clipRange = configuration.thresholding || configuration.clipSample ?? true ? configuration.clipSampleRange : nil
         if let clipRange, !(clipRange > 0) {
             throw SchedulerError.invalidParameter(name: "clip_sample_range", value: "\(clipRange)", expected: "a positive number")
+        }
+        if configuration.thresholding {
+            guard (0...1).contains(configuration.dynamicThresholdingRatio), configuration.sampleMaxValue >= 1 else {
+                throw SchedulerError.invalidParameter(
+                    name: "dynamic_thresholding_ratio / sample_max_value",
+                    value: "\(configuration.dynamicThresholdingRatio) / \(configuration.sampleMaxValue)", expected: "a ratio in [0, 1] and a maximum ≥ 1")
+            }
+            thresholding = (configuration.dynamicThresholdingRatio, configuration.sampleMaxValue)
+        } else {
+            thresholding = nil
         }
         self.eta = eta
         schedule = try NoiseSchedule(configuration)
@@ -91,7 +103,7 @@ public struct DDIMScheduler: Scheduler {
                 term: try Tensor(shape: modelOutput.shape, scalars: LatentMath.combination(weights, terms)),
                 clipping: .init(
                     scale: 1 / alpha.squareRoot(), offset: try Tensor(shape: modelOutput.shape, scalars: offset),
-                    range: clipRange, weight: alphaPrevious.squareRoot()))
+                    range: clipRange, weight: alphaPrevious.squareRoot(), dynamic: thresholding))
         }
         return SchedulerStep(
             timestep: Float(t), latentCoefficient: (alphaPrevious / alpha).squareRoot(),

@@ -42,6 +42,10 @@ public struct DPMSolverMultistepScheduler: Scheduler {
             throw SchedulerError.unsupportedConfiguration(
                 key: "algorithm_type", value: configuration.algorithmType, hint: "only dpmsolver++ is implemented")
         }
+        guard !configuration.thresholding else {
+            throw SchedulerError.unsupportedConfiguration(
+                key: "thresholding", value: "true", hint: "dynamic thresholding is implemented for DDIM only; set it to false")
+        }
         guard configuration.solverOrder == 1 || configuration.solverOrder == 2 else {
             throw SchedulerError.unsupportedConfiguration(
                 key: "solver_order", value: "\(configuration.solverOrder)", hint: "use 1 or 2")

@@ -20,11 +20,6 @@ struct NoiseSchedule: Sendable {
                 key: "prediction_type", value: configuration.predictionType,
                 hint: "only epsilon prediction (SD v1.x) is implemented")
         }
-        guard !configuration.thresholding else {
-            throw SchedulerError.unsupportedConfiguration(
-                key: "thresholding", value: "true",
-                hint: "dynamic thresholding is not affine in the latent; set it to false")
-        }
         guard !configuration.rescaleBetasZeroSNR else {
             throw SchedulerError.unsupportedConfiguration(
                 key: "rescale_betas_zero_snr", value: "true", hint: "this SD 2.x option is not implemented")

@@ -2,8 +2,9 @@
 ///
 /// Fields whose diffusers default differs between scheduler classes are optional here and resolved
 /// by each scheduler, so that one SD v1 config file can build any sampler as `from_config` does.
-/// Options that would make the update non-affine in the latent (sample clipping, thresholding)
-/// or that SD v1.x does not use are refused with `SchedulerError.unsupportedConfiguration`.
+/// DDIM's sample clipping and thresholding run in plaintext only (the step is then not affine in
+/// the latent: `Scheduler.isAffine`); options SD v1.x does not use are refused with
+/// `SchedulerError.unsupportedConfiguration`.
 public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
     /// How the training noise schedule β_t is laid out.
     public enum BetaSchedule: String, Sendable, Decodable {
@@ -40,8 +41,12 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
     public var clipSample: Bool? = nil
     /// The bound of `clip_sample` (diffusers' default 1).
     public var clipSampleRange: Double = 1
-    /// Must be false (dynamic thresholding is not affine).
+    /// Dynamic thresholding of x̂₀ (DDIM only, plaintext only: it is not affine in the latent).
     public var thresholding: Bool = false
+    /// The quantile of |x̂₀| that thresholding clamps to (diffusers' default 0.995).
+    public var dynamicThresholdingRatio: Double = 0.995
+    /// The largest threshold (diffusers' default 1).
+    public var sampleMaxValue: Double = 1
     /// Must be false (zero-terminal-SNR rescaling is an SD 2.x option).
     public var rescaleBetasZeroSNR: Bool = false
     /// Euler: "linear" interpolation of σ over timesteps.
@@ -91,6 +96,7 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
         case clipSample = "clip_sample"
         case clipSampleRange = "clip_sample_range"
         case thresholding
+        case dynamicThresholdingRatio = "dynamic_thresholding_ratio", sampleMaxValue = "sample_max_value"
         case rescaleBetasZeroSNR = "rescale_betas_zero_snr"
         case interpolationType = "interpolation_type"
         case useKarrasSigmas = "use_karras_sigmas"
@@ -120,6 +126,8 @@ public struct SchedulerConfiguration: Sendable, Equatable, Decodable {
         clipSample = try c.decodeIfPresent(Bool.self, forKey: .clipSample)
         clipSampleRange = try value(.clipSampleRange, clipSampleRange)
         thresholding = try value(.thresholding, thresholding)
+        dynamicThresholdingRatio = try value(.dynamicThresholdingRatio, dynamicThresholdingRatio)
+        sampleMaxValue = try value(.sampleMaxValue, sampleMaxValue)
         rescaleBetasZeroSNR = try value(.rescaleBetasZeroSNR, rescaleBetasZeroSNR)
         interpolationType = try value(.interpolationType, interpolationType)
         useKarrasSigmas = try value(.useKarrasSigmas, useKarrasSigmas)

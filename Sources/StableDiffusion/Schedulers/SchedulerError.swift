@@ -27,8 +27,8 @@ public enum SchedulerError: Error, Equatable, CustomStringConvertible {
         case .missingNoise:
             return "this DDIM step has eta > 0 and needs standard-normal noise; pass noise or a generator"
         case .notAffine:
-            return "the scheduler clips x0 (clip_sample), which is not affine in the latent and cannot run on an encrypted latent; "
-                + "set clip_sample false in the scheduler config, or generate with --privacy off"
+            return "the scheduler clips x0 (clip_sample or thresholding), which is not affine in the latent and cannot run on an "
+                + "encrypted latent; set clip_sample and thresholding false in the scheduler config, or generate with --privacy off"
         }
     }
 }

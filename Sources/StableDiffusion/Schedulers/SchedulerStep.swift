@@ -15,20 +15,44 @@ public struct SchedulerStep: Sendable {
     /// A clamp inside the update (DDIM's `clip_sample`), or `nil` for an affine step.
     public let clipping: SampleClipping?
 
-    /// The clamp of the predicted original sample x̂₀ that DDIM's `clip_sample` applies:
-    /// `x_prev = weight · clamp(scale · x + offset, −range, range) + term`. It makes the update
-    /// non-affine in the latent, so only a plaintext latent can take it.
+    /// The clamp of the predicted original sample x̂₀ = scale · x + offset that DDIM applies:
+    /// `x_prev = weight · c(x̂₀) + term`, where c clamps to ±`range` (`clip_sample`), or with
+    /// `dynamic` set, per batch item to ±s and divides by s, s the `ratio` quantile of |x̂₀|
+    /// clamped to [1, `maximum`] (`thresholding`). Either makes the update non-affine in the
+    /// latent, so only a plaintext latent can take it.
     public struct SampleClipping: Sendable {
         public let scale: Double
         public let offset: Tensor
         public let range: Double
         public let weight: Double
+        public let dynamic: (ratio: Double, maximum: Double)?
 
-        public init(scale: Double, offset: Tensor, range: Double, weight: Double) {
+        public init(scale: Double, offset: Tensor, range: Double, weight: Double, dynamic: (ratio: Double, maximum: Double)? = nil) {
             self.scale = scale
             self.offset = offset
             self.range = range
             self.weight = weight
+            self.dynamic = dynamic
+        }
+
+        /// c(scale · x + offset) for a plaintext latent `[B, …]`.
+        func clamped(_ latent: Tensor) -> [Float] {
+            let predicted = zip(latent.scalars, offset.scalars).map { scale * Double($0) + Double($1) }
+            guard let dynamic else { return predicted.map { Float(min(max($0, -range), range)) } }
+            let itemCount = max(latent.shape.first ?? 1, 1)
+            let size = predicted.count / itemCount
+            var result = [Float](repeating: 0, count: predicted.count)
+            for item in 0..<itemCount {
+                let values = predicted[(item * size)..<((item + 1) * size)]
+                // torch.quantile: linear interpolation between the sorted neighbours.
+                let sorted = values.map(abs).sorted()
+                let position = dynamic.ratio * Double(sorted.count - 1)
+                let low = Int(position.rounded(.down)), high = min(low + 1, sorted.count - 1)
+                let quantile = sorted[low] + (position - Double(low)) * (sorted[high] - sorted[low])
+                let s = min(max(quantile, 1), dynamic.maximum)
+                for (i, value) in values.enumerated() { result[item * size + i] = Float(min(max(value, -s), s) / s) }
+            }
+            return result
         }
     }
 
@@ -52,11 +76,9 @@ public struct SchedulerStep: Sendable {
         guard clipping.offset.shape == plain.shape else {
             throw SchedulerError.shapeMismatch(expected: plain.shape, found: clipping.offset.shape)
         }
-        let scale = clipping.scale, range = clipping.range, weight = clipping.weight
         // In double, then rounded once: diffusers clamps float32 x̂₀; the difference is an ulp.
-        let clamped = zip(plain.scalars, clipping.offset.scalars).map { x, offset in
-            Float(weight * min(max(scale * Double(x) + Double(offset), -range), range))
-        }
+        let weight = Float(clipping.weight)
+        let clamped = clipping.clamped(plain).map { weight * $0 }
         guard let result = try Tensor(shape: plain.shape, scalars: clamped).adding(term) as? Latent else {
             throw SchedulerError.notAffine
         }

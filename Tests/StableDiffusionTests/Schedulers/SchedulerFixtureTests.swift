@@ -56,7 +56,7 @@ final class SchedulerFixtureTests: XCTestCase {
         XCTAssertThrowsError(try scheduler.step(modelOutput: latent))
     }
 
-    /// DDIM's clip_sample is the only non-affine update; an encrypted latent cannot take it.
+    /// DDIM with clip_sample (or thresholding) is the only non-affine update; an encrypted latent cannot take it.
     func testOnlyClippingDDIMIsNotAffine() throws {
         var configuration = SchedulerConfiguration.stableDiffusionV1
         XCTAssertTrue(try DDIMScheduler(configuration: configuration, stepCount: 10).isAffine)
@@ -108,7 +108,7 @@ final class SchedulerFixtureTests: XCTestCase {
     func testVariantsMatchDiffusers() throws {
         let records = try FixtureRecords("scheduler_variants")
         let cases = try XCTUnwrap(records.metadata as? [String: [String: Any]])
-        XCTAssertGreaterThanOrEqual(cases.count, 21)
+        XCTAssertGreaterThanOrEqual(cases.count, 22)
         for (name, meta) in cases.sorted(by: { $0.key < $1.key }) {
             let eta = (meta["eta"] as! NSNumber).doubleValue
             try run(name, in: "scheduler_variants") { configuration, steps -> any Scheduler in
