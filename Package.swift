@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "Benchmarks", "CKKS", "HEDiffusion", "Imaging", "StableDiffusion",
+                "Benchmarks", "CKKS", "HEDiffusion", "Imaging", "StableDiffusion", "TwoPartyCompute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "SecretSharing", dependencies: ["RingArithmetic"]),

@@ -2,7 +2,7 @@ import Foundation
 import ObliviousTransfer
 import SecretSharing
 
-/// The figures `hediff bench 2pc --json` is to print (issue 13), measured on a channel pair: correlated-OT
+/// The figures `hediff bench 2pc --json` prints, measured on a channel pair: correlated-OT
 /// throughput and the measured cost of a DReLU comparison and a truncation in the design's ring.
 ///
 /// Rounds are reported as the larger of the two parties' flight counts (`ChannelStatistics`): each flight

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (release build).",
-        subcommands: [BenchUNetCommand.self, BenchVAECommand.self, BenchTextCommand.self, BenchStepCommand.self])
+        subcommands: [BenchUNetCommand.self, BenchVAECommand.self, BenchTextCommand.self, BenchStepCommand.self, BenchTwoPartyCommand.self])
 }
 
 /// Options shared by the model benchmarks.
