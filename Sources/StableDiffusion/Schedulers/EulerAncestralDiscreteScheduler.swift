@@ -32,8 +32,7 @@ public struct EulerAncestralDiscreteScheduler: Scheduler {
 
     public func scaleModelInput(_ sample: Tensor) throws -> Tensor {
         try checkStepIndex(stepIndex)
-        let divisor = (sigmas[stepIndex] * sigmas[stepIndex] + 1).squareRoot()
-        return try Tensor(shape: sample.shape, scalars: sample.scalars.map { $0 / divisor })
+        return try SigmaSampling.scaleModelInput(sample, sigma: sigmas[stepIndex])
     }
 
     public mutating func step(modelOutput: Tensor, noise: Tensor?) throws -> SchedulerStep {
@@ -63,11 +62,6 @@ public struct EulerAncestralDiscreteScheduler: Scheduler {
     /// `x₀ + σ · noise` at the σ of `timesteps[index]`.
     public func addNoise(to original: Tensor, noise: Tensor, at index: Int) throws -> Tensor {
         try checkStepIndex(index)
-        guard noise.shape == original.shape else {
-            throw SchedulerError.shapeMismatch(expected: original.shape, found: noise.shape)
-        }
-        return try Tensor(
-            shape: original.shape,
-            scalars: LatentMath.combination([1, Double(sigmas[index])], [original.scalars, noise.scalars]))
+        return try SigmaSampling.addNoise(to: original, noise: noise, sigma: sigmas[index])
     }
 }

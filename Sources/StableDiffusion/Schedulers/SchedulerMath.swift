@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// The arithmetic the schedulers share, in one place: numpy-compatible timestep grids, σ
 /// interpolation and the final σ, and dense elementwise combinations of latent-shaped buffers.
@@ -113,4 +114,23 @@ func timestep(forSigma sigma: Double, logSigmas: [Float]) -> Double {
     let lowValue = Double(logSigmas[low]), highValue = Double(logSigmas[low + 1])
     let w = min(max((lowValue - logSigma) / (lowValue - highValue), 0), 1)
     return (1 - w) * Double(low) + w * Double(low + 1)
+}
+
+/// What the σ-parametrized samplers (Euler, Euler ancestral) share: the model input scaled to unit
+/// variance, and image-to-image noising at a σ.
+enum SigmaSampling {
+    /// x / √(σ² + 1).
+    static func scaleModelInput(_ sample: Tensor, sigma: Float) throws -> Tensor {
+        let divisor = (sigma * sigma + 1).squareRoot()
+        return try Tensor(shape: sample.shape, scalars: sample.scalars.map { $0 / divisor })
+    }
+
+    /// `x₀ + σ · noise`.
+    static func addNoise(to original: Tensor, noise: Tensor, sigma: Float) throws -> Tensor {
+        guard noise.shape == original.shape else {
+            throw SchedulerError.shapeMismatch(expected: original.shape, found: noise.shape)
+        }
+        return try Tensor(
+            shape: original.shape, scalars: LatentMath.combination([1, Double(sigma)], [original.scalars, noise.scalars]))
+    }
 }
