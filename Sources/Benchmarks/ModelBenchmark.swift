@@ -30,6 +30,10 @@ public struct ModelBenchmark: Sendable {
         public var min_s: Double
         /// GFLOP/s at the median time.
         public var gflops: Double
+        /// The OpenBLAS kernel set that ran the GEMMs (`openblas_get_corename`).
+        public var corename: String
+        /// The process's peak resident memory after the forwards, in bytes.
+        public var peak_rss_bytes: Int
     }
 
     public let component: Component
@@ -50,7 +54,9 @@ public struct ModelBenchmark: Sendable {
         let timing = try Timing.measure(
             repetitions: repetitions, beforeEach: { progress("timed forward \($0)/\(repetitions)…") }
         ) { _ = try forward() }
-        return Report(median_s: timing.median_s, min_s: timing.min_s, gflops: component.gigaflop / timing.median_s)
+        return Report(
+            median_s: timing.median_s, min_s: timing.min_s, gflops: component.gigaflop / timing.median_s,
+            corename: blasCoreName, peak_rss_bytes: peakResidentBytes)
     }
 
     /// The model and its input, as a closure running one forward.

@@ -88,3 +88,9 @@ struct GEMMTiling {
         (extent * index / count)..<(extent * (index + 1) / count)
     }
 }
+
+/// The name of the OpenBLAS kernel set this machine runs (`openblas_get_corename`, e.g.
+/// "Haswell", "SkylakeX"), which decides the SGEMM speed every model benchmark depends on.
+public var blasCoreName: String {
+    String(cString: openblas_get_corename())
+}

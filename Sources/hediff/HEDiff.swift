@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Tensor
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,8 +14,27 @@ struct HEDiff: ParsableCommand {
         subcommands: [GenerateCommand.self, CompareCommand.self, AuditCommand.self, TokenizeCommand.self, BenchCommand.self, CKKSCommand.self])
 
     static func main() {
+        selectBLASKernels()
         configureAllocator()
         main(nil)
+    }
+
+    /// Re-executes `hediff` with `OPENBLAS_CORETYPE` set when OpenBLAS chose kernels that leave
+    /// this CPU's AVX2/AVX-512 unused (`BLASKernelChoice`); OpenBLAS reads the variable only when
+    /// it loads. A user's own OPENBLAS_CORETYPE is left alone; HEDIFF_BLAS_REEXEC stops a loop.
+    private static func selectBLASKernels() {
+        #if os(Linux)
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OPENBLAS_CORETYPE"] == nil, environment["HEDIFF_BLAS_REEXEC"] == nil,
+              let kernels = BLASKernelChoice.better(than: blasCoreName, cpuFlags: BLASKernelChoice.cpuFlags())
+        else { return }
+        setenv("OPENBLAS_CORETYPE", kernels, 1)
+        setenv("HEDIFF_BLAS_REEXEC", "1", 1)
+        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", arguments)
+        // execv returned: it failed; carry on with OpenBLAS's own choice.
+        unsetenv("OPENBLAS_CORETYPE")
+        #endif
     }
 
     /// Ciphertext limbs and tensors are arrays of hundreds of kilobytes to megabytes. glibc serves

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (release build).",
-        subcommands: [BenchUNetCommand.self, BenchVAECommand.self, BenchTextCommand.self, BenchStepCommand.self, BenchTwoPartyCommand.self])
+        subcommands: [BenchUNetCommand.self, BenchVAECommand.self, BenchTextCommand.self, BenchStepCommand.self, BenchGenerateCommand.self, BenchTwoPartyCommand.self])
 }
 
 /// Options shared by the model benchmarks.
@@ -15,7 +15,7 @@ struct ModelBenchOptions: ParsableArguments {
     @Option(help: "Timed forwards after the warm-up.")
     var repetitions: Int = 3
 
-    @Flag(help: "Print {\"median_s\", \"min_s\", \"gflops\"} as JSON instead of a sentence.")
+    @Flag(help: "Print {\"median_s\", \"min_s\", \"gflops\", \"corename\", \"peak_rss_bytes\"} as JSON instead of a sentence.")
     var json = false
 
     func validate() throws {
