@@ -9,12 +9,15 @@ import Tensor
 /// "minute-level" table on this machine. The phases are read off the pipeline's step events:
 /// text encoding ends when the first step starts, decoding starts when the last step ends, and
 /// each step's time splits into the HE update (the key holder's report) and the rest (the U-Net
-/// with guidance, and the sampler).
+/// with guidance, and the sampler). Per-step figures are per U-Net evaluation (PLMS makes
+/// steps + 1 of them, each followed by one update).
 public struct GenerationBenchmark: Sendable {
     /// Per-phase seconds of one generation, in the JSON `hediff bench generate --json` prints.
     public struct Report: Sendable, Codable, Equatable {
         public var size: Int
         public var steps: Int
+        /// U-Net evaluations (with guidance, each on a batch of two): PLMS takes steps + 1.
+        public var unet_evaluations: Int
         public var privacy: String
         public var he_parameters: String
         public var text_encoder_s: Double
@@ -67,22 +70,25 @@ public struct GenerationBenchmark: Sendable {
         var firstStepStart: ContinuousClock.Instant?
         var lastStepEnd = start
         var stepSeconds = 0.0
+        var evaluations = 0
         _ = try pipeline.generate(configuration, latentUpdate: &update, noise: &noise) { event in
             guard case let .step(index, count, seconds) = event else { return }
             let now = clock.now
             if firstStepStart == nil { firstStepStart = now - .seconds(seconds) }
             lastStepEnd = now
             stepSeconds += seconds
+            evaluations = index
             progress(String(format: "step %d/%d: %.2f s", index, count, seconds))
         }
         let end = clock.now
         let he = update.reports.reduce(0) { $0 + $1.total }
         let total = Self.seconds(end - start)
         let unet = max(stepSeconds - he, 0)
+        let perEvaluation = Double(max(evaluations, 1))
         return Report(
-            size: size, steps: steps, privacy: privacy.rawValue, he_parameters: parameters.rawValue,
-            text_encoder_s: Self.seconds((firstStepStart ?? start) - start), unet_s: unet, unet_per_step_s: unet / Double(steps),
-            he_s: he, he_per_step_s: he / Double(steps), vae_s: Self.seconds(end - lastStepEnd), total_s: total,
+            size: size, steps: steps, unet_evaluations: evaluations, privacy: privacy.rawValue, he_parameters: parameters.rawValue,
+            text_encoder_s: Self.seconds((firstStepStart ?? start) - start), unet_s: unet, unet_per_step_s: unet / perEvaluation,
+            he_s: he, he_per_step_s: he / perEvaluation, vae_s: Self.seconds(end - lastStepEnd), total_s: total,
             he_fraction: total > 0 ? he / total : 0, corename: blasCoreName, peak_rss_bytes: peakResidentBytes)
     }
 
