@@ -14,8 +14,8 @@ public enum FuzzParameters {
     /// prime, Δ = 2^28) at N = 64 (32 slots).
     public static let messages = make(polyDegree: 64, bits: [54, 55], scale: 0x1p28)
 
-    /// The latent shape of the fuzzed update sessions: 64 values, two ciphertexts when packed.
-    public static let latentShape = [1, 4, 4, 4]
+    /// The latent shape of the fuzzed update sessions: 64 values (the selection needs H, W ≥ 8), two ciphertexts when packed.
+    public static let latentShape = [1, 1, 8, 8]
 
     private static func make(polyDegree: Int, bits: [Int], scale: Double) -> CKKSParameters {
         do {
