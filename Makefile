@@ -41,7 +41,7 @@ check-consumer:
 
 # Fuzzing (Fuzz/README.md): libFuzzer + AddressSanitizer (LeakSanitizer included) over every
 # deserializer. `make fuzz` builds the targets, writes their seeds and fuzzes each in turn for
-# FUZZ_SECONDS (or FUZZ_RUNS inputs); `make fuzz-smoke` runs each briefly and fails on any finding.
+# FUZZ_SECONDS (default 60) or FUZZ_RUNS inputs, whichever ends first; `make fuzz-smoke` runs each briefly and fails on any finding.
 # Targets link libFuzzer without its main (SwiftPM names each executable's main itself); the
 # sanitizer and coverage flags reach every Swift module, the libraries included, but no C target.
 FUZZ_TARGETS := ckks-parameters ckks-secret-key ckks-public-key ckks-relinearization-key ckks-galois-keys \
@@ -49,7 +49,7 @@ FUZZ_TARGETS := ckks-parameters ckks-secret-key ckks-public-key ckks-relineariza
 	tokenizer model-folder
 FUZZ_BUILD := Fuzz/.build
 FUZZ_OUT ?= Fuzz/.build-corpus
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?=
 FUZZ_RUNS ?=
 FUZZ_SMOKE_RUNS ?= 5000
 FUZZ_RUNTIME := $(shell clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a

@@ -3,9 +3,12 @@
 #
 #   run.sh seeds BIN OUT TARGET...   each target writes its seeds into OUT/seeds/TARGET
 #   run.sh fuzz  BIN OUT TARGET...   fuzzes each in turn, growing OUT/corpus/TARGET, for
-#                                    FUZZ_SECONDS seconds or FUZZ_RUNS inputs
+#                                    FUZZ_SECONDS seconds (default 60) or FUZZ_RUNS inputs,
+#                                    whichever ends first
 #   run.sh smoke BIN OUT TARGET...   runs FUZZ_RUNS inputs of each from its seeds (new inputs go to
 #                                    a scratch folder) and fails on the first finding
+#   run.sh summary BIN OUT TARGET... one Markdown table row per target from its last log:
+#                                    inputs run, inputs/s, cov/ft, corpus, peak RSS, seconds
 #
 # Every run starts from the seeds and the committed regression inputs (Fuzz/Regressions/TARGET:
 # inputs that once crashed, kept so that the fix stays tested). Bounds, the same for every target:
@@ -41,6 +44,15 @@ for target in "$@"; do
     exe="$bin/fuzz-$target"
     seeds="$out/seeds/$target"
     case "$mode" in
+    summary)
+        log="$out/logs/$target.log"
+        done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
+        stat() { grep -E "^stat::$1:" "$log" | awk '{print $2}'; }
+        cov=$(sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+) corp: ([0-9]+\/[0-9]+[a-zA-Z]*).*/\1\/\2 \3/' <<< "$done_line")
+        seconds=$(grep -E '^Done [0-9]+ runs in' "$log" | awk '{print $5}')
+        echo "| $target | $(stat number_of_executed_units) | $(stat average_exec_per_sec) | ${cov% *} | ${cov#* } | $(stat peak_rss_mb) MB | $seconds |"
+        continue
+        ;;
     seeds)
         rm -rf "$seeds"
         "$exe" --write-seeds "$seeds"
@@ -48,8 +60,10 @@ for target in "$@"; do
         ;;
     fuzz)
         corpus="$out/corpus/$target"
-        budget=(-max_total_time="${FUZZ_SECONDS:-60}")
-        [[ -n "${FUZZ_RUNS:-}" ]] && budget=(-runs="$FUZZ_RUNS")
+        # Whichever ends first, when both are given.
+        budget=()
+        [[ -n "${FUZZ_RUNS:-}" ]] && budget+=(-runs="$FUZZ_RUNS")
+        [[ -n "${FUZZ_SECONDS:-}" || -z "${FUZZ_RUNS:-}" ]] && budget+=(-max_total_time="${FUZZ_SECONDS:-60}")
         ;;
     smoke)
         corpus="$(mktemp -d)"
@@ -70,7 +84,7 @@ for target in "$@"; do
     if nice "$exe" "${inputs[@]}" "${budget[@]}" -max_len="$max_len" -len_control=0 \
         -malloc_limit_mb=64 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$target/" > "$log" 2>&1; then
-        grep -E '^#[0-9]+ +DONE' "$log" | tail -1 || true
+        grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true
     else
         echo "fuzz-$target: FINDING — see $log and $out/artifacts/$target/" >&2
         grep -E 'ERROR|SUMMARY|Fatal error|out-of-memory|timeout|leak' "$log" | head -5 >&2 || true
