@@ -26,6 +26,9 @@ mode="$1" bin="$2" out="$3"
 shift 3
 here="$(cd "$(dirname "$0")" && pwd)"
 export HEDIFF_THREADS="${HEDIFF_THREADS:-1}"
+# Crashes are reported by libFuzzer and the sanitizers; Swift's own backtracer, which would also
+# start, takes minutes to symbolicate an instrumented binary and trips over ASan while doing so.
+export SWIFT_BACKTRACE=enable=no
 # The scratch files of the file-reading targets go to memory where possible: on a disk shared
 # with other builds each write costs milliseconds.
 if [[ -z "${TMPDIR:-}" && -d /dev/shm && -w /dev/shm ]]; then export TMPDIR=/dev/shm; fi
