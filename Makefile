@@ -41,7 +41,8 @@ check-consumer:
 
 # Fuzzing (Fuzz/README.md): libFuzzer + AddressSanitizer (LeakSanitizer included) over every
 # deserializer. `make fuzz` builds the targets, writes their seeds and fuzzes each in turn for
-# FUZZ_SECONDS (default 60) or FUZZ_RUNS inputs, whichever ends first; `make fuzz-smoke` runs each briefly and fails on any finding.
+# FUZZ_SECONDS (default 60) or FUZZ_RUNS inputs, whichever ends first; `make fuzz-smoke` runs each
+# briefly and fails on any finding.
 # Targets link libFuzzer without its main (SwiftPM names each executable's main itself); the
 # sanitizer and coverage flags reach every Swift module, the libraries included, but no C target.
 FUZZ_TARGETS := ckks-parameters ckks-secret-key ckks-public-key ckks-relinearization-key ckks-galois-keys \
