@@ -3,10 +3,11 @@ import StableDiffusion
 import XCTest
 
 /// Scheduler configs read from a model folder are untrusted input: sizes they declare are bounded
-/// before anything is allocated for them (found by `Fuzz/`'s model-config target).
+/// before anything is allocated for them (found while writing `Fuzz/`'s model-config target, which
+/// runs both inputs as regression inputs).
 final class SchedulerConfigurationLimitTests: XCTestCase {
     /// `num_train_timesteps: 1e12` made every sampler allocate 4 TB for its noise schedule and die;
-    /// it is refused with an error naming the key. The input is the fuzzer's, from
+    /// it is refused with an error naming the key. The input is kept in
     /// Fuzz/Regressions/model-config/.
     func testAHugeTrainTimestepCountIsRefusedForEverySampler() throws {
         let json = #"{"num_train_timesteps": 1000000000000, "skip_prk_steps": true, "clip_sample": false}"#
@@ -30,7 +31,7 @@ final class SchedulerConfigurationLimitTests: XCTestCase {
 
     /// `steps_offset` near Int.max overflowed `step · stride + steps_offset` in the "leading"
     /// timestep spacing (PLMS and DDIM's default) and trapped; it is refused like any offset that
-    /// puts timesteps outside the training range. The input is the fuzzer's, from
+    /// puts timesteps outside the training range. The input is kept in
     /// Fuzz/Regressions/model-config/.
     func testAStepsOffsetBeyondTheTrainingTimestepsIsRefused() throws {
         for offset in ["9223372036854775807", "-9223372036854775808", "1000"] {
