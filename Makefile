@@ -38,3 +38,37 @@ install: build
 # Builds a package that depends on this one by version (what `.ci/run` checks after the tests).
 check-consumer:
 	./scripts/check-consumer.sh
+
+# Fuzzing (Fuzz/README.md): libFuzzer + AddressSanitizer (LeakSanitizer included) over every
+# deserializer. `make fuzz` builds the targets, writes their seeds and fuzzes each in turn for
+# FUZZ_SECONDS (default 60) or FUZZ_RUNS inputs, whichever ends first; `make fuzz-smoke` runs each
+# briefly and fails on any finding.
+# Targets link libFuzzer without its main (SwiftPM names each executable's main itself); the
+# sanitizer and coverage flags reach every Swift module, the libraries included, but no C target.
+FUZZ_TARGETS := ckks-parameters ckks-secret-key ckks-public-key ckks-relinearization-key ckks-galois-keys \
+	ckks-plaintext ckks-ciphertext update-request update-reply safetensors png inflate model-config \
+	tokenizer model-folder
+FUZZ_BUILD := Fuzz/.build
+FUZZ_OUT ?= Fuzz/.build-corpus
+FUZZ_SECONDS ?=
+FUZZ_RUNS ?=
+FUZZ_SMOKE_RUNS ?= 5000
+FUZZ_RUNTIME := $(shell clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a
+FUZZ_BUILD_FLAGS := -c release --package-path Fuzz \
+	-Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+	-Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+FUZZ_BIN = $(shell swift build $(FUZZ_BUILD_FLAGS) --show-bin-path)
+
+.PHONY: fuzz-build fuzz-seeds fuzz fuzz-smoke
+
+fuzz-build: setup
+	swift build $(FUZZ_BUILD_FLAGS)
+
+fuzz-seeds: fuzz-build
+	./Fuzz/run.sh seeds "$(FUZZ_BIN)" "$(FUZZ_OUT)" $(FUZZ_TARGETS)
+
+fuzz: fuzz-seeds
+	FUZZ_SECONDS="$(FUZZ_SECONDS)" FUZZ_RUNS="$(FUZZ_RUNS)" ./Fuzz/run.sh fuzz "$(FUZZ_BIN)" "$(FUZZ_OUT)" $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-seeds
+	FUZZ_RUNS="$(FUZZ_SMOKE_RUNS)" ./Fuzz/run.sh smoke "$(FUZZ_BIN)" "$(FUZZ_OUT)" $(FUZZ_TARGETS)

@@ -9,11 +9,22 @@ struct NoiseSchedule: Sendable {
     /// ᾱ_t = Π_{s≤t} (1 − β_s) for t in 0..<T.
     let alphasCumprod: [Float]
 
+    /// The most training timesteps a config may declare: ten times the 1000 of every SD model.
+    /// The schedule holds one value per timestep, so a config file asking for 10^12 is refused
+    /// instead of allocating terabytes.
+    static let maximumTrainTimestepCount = 10_000
+
     init(_ configuration: SchedulerConfiguration) throws {
         let count = configuration.trainTimestepCount
-        guard count >= 2 else {
+        guard (2...Self.maximumTrainTimestepCount).contains(count) else {
             throw SchedulerError.invalidParameter(
-                name: "num_train_timesteps", value: "\(count)", expected: "at least 2")
+                name: "num_train_timesteps", value: "\(count)", expected: "2...\(Self.maximumTrainTimestepCount) (SD v1.x uses 1000)")
+        }
+        // The samplers add the offset to step · stride; past the training range it only makes
+        // invalid timesteps, and near Int.max it would overflow that sum.
+        guard (0..<count).contains(configuration.stepsOffset) else {
+            throw SchedulerError.invalidParameter(
+                name: "steps_offset", value: "\(configuration.stepsOffset)", expected: "0..<\(count) (SD v1.x uses 1)")
         }
         guard configuration.predictionType == "epsilon" else {
             throw SchedulerError.unsupportedConfiguration(
