@@ -47,7 +47,7 @@ check-consumer:
 # sanitizer and coverage flags reach every Swift module, the libraries included, but no C target.
 FUZZ_TARGETS := ckks-parameters ckks-secret-key ckks-public-key ckks-relinearization-key ckks-galois-keys \
 	ckks-plaintext ckks-ciphertext update-request update-reply safetensors png inflate model-config \
-	tokenizer model-folder
+	tokenizer model-folder checkpoint
 FUZZ_BUILD := Fuzz/.build
 FUZZ_OUT ?= Fuzz/.build-corpus
 FUZZ_SECONDS ?=

@@ -21,9 +21,13 @@ let package = Package(
     name: "HEDiffusion",
     products: [
         .library(name: "CKKS", targets: ["CKKS"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "StableDiffusion", targets: ["StableDiffusion"]),
         .library(name: "HEDiffusion", targets: ["HEDiffusion"]),
         .executable(name: "hediff", targets: ["hediff"]),
+        // Test helpers (the seeded generator, the safetensors writer) for this package's tests and
+        // its fuzzing package (Fuzz/); the underscore says it is not API.
+        .library(name: "_TestSupport", targets: ["_TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),

@@ -22,12 +22,15 @@ let targetNames = [
     "fuzz-model-config",
     "fuzz-tokenizer",
     "fuzz-model-folder",
+    "fuzz-checkpoint",
 ]
 
 let libraries: [Target.Dependency] = [
     .product(name: "CKKS", package: "HEDiffusion"),
     .product(name: "StableDiffusion", package: "HEDiffusion"),
     .product(name: "HEDiffusion", package: "HEDiffusion"),
+    .product(name: "Imaging", package: "HEDiffusion"),
+    .product(name: "_TestSupport", package: "HEDiffusion"),
 ]
 
 let package = Package(

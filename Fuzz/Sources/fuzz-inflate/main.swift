@@ -1,4 +1,5 @@
 import FuzzSupport
+import Imaging
 import StableDiffusion
 
 /// The zlib/DEFLATE decompressor, through the only way an application reaches it: the image data

@@ -1,4 +1,5 @@
 import FuzzSupport
+import Imaging
 import StableDiffusion
 
 /// `PNG.decode` with the pixel limit `hediff generate --image` uses

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzSupport
 import StableDiffusion
+import _TestSupport
 
 /// `SafeTensors(contentsOf:)`: the input is written to a scratch file, opened (memory-mapped,
 /// header validated), and every tensor it lists is converted to float32, as a model load does.
