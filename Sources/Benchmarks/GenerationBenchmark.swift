@@ -82,18 +82,13 @@ public struct GenerationBenchmark: Sendable {
         }
         let end = clock.now
         let he = update.reports.reduce(0) { $0 + $1.total }
-        let total = Self.seconds(end - start)
+        let total = Timing.seconds(end - start)
         let unet = max(stepSeconds - he, 0)
         let perEvaluation = Double(max(evaluations, 1))
         return Report(
             size: size, steps: steps, unet_evaluations: evaluations, privacy: privacy.rawValue, he_parameters: parameters.rawValue,
-            text_encoder_s: Self.seconds((firstStepStart ?? start) - start), unet_s: unet, unet_per_step_s: unet / perEvaluation,
-            he_s: he, he_per_step_s: he / perEvaluation, vae_s: Self.seconds(end - lastStepEnd), total_s: total,
+            text_encoder_s: Timing.seconds((firstStepStart ?? start) - start), unet_s: unet, unet_per_step_s: unet / perEvaluation,
+            he_s: he, he_per_step_s: he / perEvaluation, vae_s: Timing.seconds(end - lastStepEnd), total_s: total,
             he_fraction: total > 0 ? he / total : 0, corename: blasCoreName, peak_rss_bytes: peakResidentBytes)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }

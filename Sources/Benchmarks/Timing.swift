@@ -28,9 +28,14 @@ public struct Timing: Sendable, Codable, Equatable {
             beforeEach(repetition)
             let start = ContinuousClock.now
             for _ in 0..<iterations { try body() }
-            let (seconds, attoseconds) = (ContinuousClock.now - start).components
-            perCall.append((Double(seconds) + Double(attoseconds) * 1e-18) / Double(iterations))
+            perCall.append(seconds(ContinuousClock.now - start) / Double(iterations))
         }
         return Timing(seconds: perCall)
+    }
+
+    /// A duration of the monotonic clock in seconds.
+    public static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }
