@@ -29,11 +29,23 @@ public struct Padding2D: Sendable, Equatable, ExpressibleByIntegerLiteral {
     }
 }
 
+/// How `conv2d` computes a convolution.
+public enum ConvolutionAlgorithm: Sendable, Equatable {
+    /// Winograd F(4×4, 3×3) for 3×3 stride-1 kernels on maps at least 29 columns wide with ≥ 16
+    /// channels in and out (4× fewer multiplications); im2col + GEMM for everything else.
+    case automatic
+    /// Unfold tiles of the input (im2col) and multiply them by the weights: any kernel.
+    case im2col
+    /// Winograd F(4×4, 3×3): 3×3 stride-1 kernels only (see `WinogradConvolution`).
+    case winograd
+}
+
 extension Tensor {
     /// 2-D convolution (as `torch.nn.Conv2d` with groups = 1 and dilation = 1) of an `[N, Cin, H, W]`
     /// input.
     ///
-    /// Computed as GEMMs: a 1×1 stride-1 convolution multiplies the weight directly with the input;
+    /// Computed as GEMMs (`algorithm`): 3×3 stride-1 kernels on large enough maps by Winograd's
+    /// F(4×4, 3×3) (`WinogradConvolution`); a 1×1 stride-1 convolution multiplies the weight directly with the input;
     /// any other kernel unfolds tiles of output rows (im2col) into a bounded per-core scratch buffer
     /// and multiplies `weight [Cout, Cin·kH·kW]` with it, writing straight into the output; tiles
     /// are shared out across cores. Bias and residual are written first and accumulated by the GEMM.
@@ -45,11 +57,15 @@ extension Tensor {
     ///   - stride: step in both spatial dimensions (≥ 1).
     ///   - padding: zeros around the input.
     ///   - residual: a tensor of the output's shape to add (a ResNet block's shortcut), or `nil`.
+    ///   - algorithm: `.automatic` (the default) picks the fastest; the others force one, for tests
+    ///     and benchmarks.
     /// - Returns: `[N, Cout, Hout, Wout]` with `Hout = (H + top + bottom − kH) / stride + 1`.
     /// - Throws: `TensorError.shapeMismatch` for mismatched operands, `TensorError.invalidArgument`
-    ///   for a non-positive stride, negative padding or a kernel larger than the padded input.
+    ///   for a non-positive stride, negative padding, a kernel larger than the padded input, or
+    ///   `.winograd` for a kernel that is not 3×3 with stride 1.
     public func conv2d(
-        weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Padding2D = 0, residual: Tensor? = nil
+        weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Padding2D = 0, residual: Tensor? = nil,
+        algorithm: ConvolutionAlgorithm = .automatic
     ) throws -> Tensor {
         let operation = "conv2d"
         guard rank == 4 else {
@@ -74,6 +90,11 @@ extension Tensor {
                 message: "kernel \(weight.shape[2])×\(weight.shape[3]) does not fit input \(shape) with padding \(padding)")
         }
         try Tensor.checkVector(bias, length: geometry.outputChannels, operation: operation, operand: "bias")
+        if algorithm == .winograd, !WinogradConvolution.isApplicable(geometry) {
+            throw TensorError.invalidArgument(
+                operation: operation, message: "Winograd F(4×4, 3×3) needs a 3×3 kernel with stride 1 (got \(weight.shape[2])×\(weight.shape[3]), stride \(stride))")
+        }
+        let useWinograd = algorithm == .winograd || (algorithm == .automatic && WinogradConvolution.isProfitable(geometry))
         let outputShape = [geometry.batch, geometry.outputChannels, geometry.outputHeight, geometry.outputWidth]
         if let residual, residual.shape != outputShape {
             throw TensorError.shapeMismatch(
@@ -86,8 +107,13 @@ extension Tensor {
                 bias: bias, residual: residual, biasAlongRows: true)
             scalars.withUnsafeBufferPointer { input in
                 weight.scalars.withUnsafeBufferPointer { w in
-                    geometry.run(
-                        input: input.baseAddress!, weight: w.baseAddress!, output: destination, accumulate: accumulate)
+                    if useWinograd {
+                        WinogradConvolution(geometry).run(
+                            input: input.baseAddress!, weight: w.baseAddress!, output: destination, accumulate: accumulate)
+                    } else {
+                        geometry.run(
+                            input: input.baseAddress!, weight: w.baseAddress!, output: destination, accumulate: accumulate)
+                    }
                 }
             }
         }
