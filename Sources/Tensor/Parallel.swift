@@ -81,15 +81,58 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// A worker's private float buffer, freed when the worker is done.
+/// A kernel's or a worker's private float buffer, returned to `ScratchPool` when released.
+/// Contents are undefined on arrival.
 final class ScratchBuffer {
     let pointer: UnsafeMutablePointer<Float>
+    private let capacity: Int
 
     init(count: Int) {
-        pointer = .allocate(capacity: max(count, 1))
+        (pointer, capacity) = ScratchPool.take(max(count, 1))
     }
 
     deinit {
-        pointer.deallocate()
+        ScratchPool.giveBack(pointer, capacity: capacity)
+    }
+}
+
+/// Scratch buffers kept between kernel calls. Large allocations come straight from the kernel
+/// (mmap) and every first touch of their pages faults and zeroes them: a 3×3 convolution or an
+/// attention call would pay that for its tens of megabytes of scratch on every call. Released
+/// buffers are kept (up to `retainedLimit` floats in all) and handed out again, smallest fit first.
+enum ScratchPool {
+    /// Floats kept for reuse, in all (128 MiB); a release beyond it frees the largest buffers.
+    static let retainedLimit = 1 << 25
+
+    private struct Entry: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Float>
+        let capacity: Int
+    }
+
+    private static let kept = Mutex<[Entry]>([])
+
+    static func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int) {
+        let reused = kept.withLock { entries -> Entry? in
+            guard let index = entries.indices.filter({ entries[$0].capacity >= count })
+                .min(by: { entries[$0].capacity < entries[$1].capacity }) else { return nil }
+            return entries.remove(at: index)
+        }
+        if let reused { return (reused.pointer, reused.capacity) }
+        return (.allocate(capacity: count), count)
+    }
+
+    static func giveBack(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {
+        let evicted = kept.withLock { entries -> [Entry] in
+            entries.append(Entry(pointer: pointer, capacity: capacity))
+            entries.sort { $0.capacity < $1.capacity }
+            var total = entries.reduce(0) { $0 + $1.capacity }
+            var evicted: [Entry] = []
+            while total > retainedLimit, let largest = entries.popLast() {
+                total -= largest.capacity
+                evicted.append(largest)
+            }
+            return evicted
+        }
+        for entry in evicted { entry.pointer.deallocate() }
     }
 }

@@ -126,9 +126,11 @@ struct ConvolutionGeometry {
     let outputChannels: Int, kernelHeight: Int, kernelWidth: Int
     let stride: Int, padding: Padding2D
 
-    /// Upper bound on one worker's im2col buffer, in floats (4 MiB).
-    static let scratchLimit = 1 << 20
-    /// Output columns per tile worth aiming for: wide enough for an efficient GEMM.
+    /// Upper bound on one worker's im2col buffer, in floats (16 MiB).
+    static let scratchLimit = 1 << 22
+    /// Output columns per tile worth aiming for: wide enough for an efficient GEMM. Every tile's
+    /// GEMM repacks its block of weights, so narrow tiles of a layer with many input channels (a
+    /// 16×16 map at 1,280 channels: weights of 11,520 columns) spend as long packing as multiplying.
     static let targetTileColumns = 256
 
     var outputHeight: Int { (height + padding.top + padding.bottom - kernelHeight) / stride + 1 }
@@ -157,45 +159,84 @@ struct ConvolutionGeometry {
                 beta: beta, c: output, ldc: outputPlane, strideC: outputChannels * outputPlane)
             return
         }
-        // Work items: (batch entry, tile of output rows, block of output channels). Each worker
-        // unfolds its tile into its own scratch buffer and multiplies it by a single-threaded GEMM,
-        // so no core ever waits for another between the two steps.
+        // Work items: (group of batch entries, tile of output rows, block of output channels). Each
+        // worker unfolds its tile into its own scratch buffer and multiplies it by a single-threaded
+        // GEMM, so no core ever waits for another between the two steps. Small maps put several
+        // whole images side by side in one tile (and one GEMM), through a per-worker output buffer.
         let wantedRows = (ConvolutionGeometry.targetTileColumns + outputWidth - 1) / outputWidth
         let fittingRows = ConvolutionGeometry.scratchLimit / (patchLength * outputWidth)
         let rowsPerTile = max(1, min(outputHeight, wantedRows, fittingRows))
         let tilesPerImage = (outputHeight + rowsPerTile - 1) / rowsPerTile
+        let entriesPerTile = tilesPerImage == 1
+            ? max(1, min(batch, ConvolutionGeometry.targetTileColumns / outputPlane,
+                         ConvolutionGeometry.scratchLimit / (patchLength * outputPlane)))
+            : 1
+        let entryGroups = (batch + entriesPerTile - 1) / entriesPerTile
         let tiling = GEMMTiling(
-            batch: batch * tilesPerImage, m: outputChannels, n: rowsPerTile * outputWidth, k: patchLength)
+            batch: entryGroups * tilesPerImage, m: outputChannels, n: entriesPerTile * rowsPerTile * outputWidth, k: patchLength)
         let channelBlocks = tiling.rowBlocks
-        let itemCount = batch * tilesPerImage * channelBlocks
+        let itemCount = entryGroups * tilesPerImage * channelBlocks
         let pointers = UncheckedSendable((input, weight, output))
-        Parallel.forEachItem(count: itemCount, makeState: { ScratchBuffer(count: patchLength * rowsPerTile * outputWidth) }) {
+        let tileColumns = rowsPerTile * outputWidth * entriesPerTile
+        let productCount = entriesPerTile > 1 ? outputChannels * tileColumns : 0
+        Parallel.forEachItem(count: itemCount, makeState: { ScratchBuffer(count: patchLength * tileColumns + productCount) }) {
             item, scratch in
             let (input, weight, output) = pointers.value
             let channelBlock = item % channelBlocks
             let tile = (item / channelBlocks) % tilesPerImage
-            let entry = item / (channelBlocks * tilesPerImage)
-            let firstRow = tile * rowsPerTile
-            let rows = min(rowsPerTile, outputHeight - firstRow)
-            let columns = rows * outputWidth
+            let group = item / (channelBlocks * tilesPerImage)
             let channels = tiling.range(channelBlock, of: channelBlocks, extent: outputChannels)
-            unfold(
-                image: input + entry * inputChannels * inputPlane, firstRow: firstRow, rowCount: rows,
-                into: scratch.pointer)
+            let weightBlock = weight + channels.lowerBound * patchLength
+            if entriesPerTile == 1 {
+                let firstRow = tile * rowsPerTile
+                let rows = min(rowsPerTile, outputHeight - firstRow)
+                let columns = rows * outputWidth
+                unfold(
+                    image: input + group * inputChannels * inputPlane, firstRow: firstRow, rowCount: rows,
+                    into: scratch.pointer, rowStride: columns)
+                sgemm(
+                    m: channels.count, n: columns, k: patchLength,
+                    a: weightBlock, lda: patchLength, b: scratch.pointer, ldb: columns,
+                    beta: beta,
+                    c: output + (group * outputChannels + channels.lowerBound) * outputPlane + firstRow * outputWidth,
+                    ldc: outputPlane)
+                return
+            }
+            // Whole images side by side: entry j of the group is columns j·plane..<(j+1)·plane.
+            let firstEntry = group * entriesPerTile
+            let entries = min(entriesPerTile, batch - firstEntry)
+            let columns = entries * outputPlane
+            for j in 0..<entries {
+                unfold(
+                    image: input + (firstEntry + j) * inputChannels * inputPlane, firstRow: 0, rowCount: outputHeight,
+                    into: scratch.pointer + j * outputPlane, rowStride: columns)
+            }
+            let products = scratch.pointer + patchLength * tileColumns
             sgemm(
                 m: channels.count, n: columns, k: patchLength,
-                a: weight + channels.lowerBound * patchLength, lda: patchLength, b: scratch.pointer, ldb: columns,
-                beta: beta,
-                c: output + (entry * outputChannels + channels.lowerBound) * outputPlane + firstRow * outputWidth,
-                ldc: outputPlane)
+                a: weightBlock, lda: patchLength, b: scratch.pointer, ldb: columns,
+                c: products, ldc: columns)
+            for j in 0..<entries {
+                for (i, channel) in channels.enumerated() {
+                    let source = products + i * columns + j * outputPlane
+                    let destination = output + ((firstEntry + j) * outputChannels + channel) * outputPlane
+                    if accumulate {
+                        VectorMath.zip(destination, source, destination, count: outputPlane) { $0 + $1 }
+                    } else {
+                        destination.update(from: source, count: outputPlane)
+                    }
+                }
+            }
         }
     }
 
     /// im2col for output rows `firstRow..<firstRow + rowCount`: row `(c·kH + ky)·kW + kx` of the
-    /// result holds, for every output position of the tile, the input value that kernel tap
-    /// multiplies (zero in the padding).
-    func unfold(image: UnsafePointer<Float>, firstRow: Int, rowCount: Int, into scratch: UnsafeMutablePointer<Float>) {
-        let columns = rowCount * outputWidth
+    /// result (`rowStride` floats apart) holds, for every output position of the tile, the input
+    /// value that kernel tap multiplies (zero in the padding).
+    func unfold(
+        image: UnsafePointer<Float>, firstRow: Int, rowCount: Int, into scratch: UnsafeMutablePointer<Float>, rowStride: Int
+    ) {
+        let columns = rowStride
         for patchRow in 0..<patchLength {
             let kx = patchRow % kernelWidth
             let ky = (patchRow / kernelWidth) % kernelHeight
