@@ -82,13 +82,20 @@ enum VectorMath {
     /// Loads 16 floats from an address with no alignment requirement.
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>) -> FloatVector {
-        UnsafeRawPointer(pointer).loadUnaligned(as: FloatVector.self)
+        load(pointer, as: FloatVector.self)
     }
 
-    /// Stores 16 floats to an address with no alignment requirement.
+    /// Loads a vector of any width from an address with no alignment requirement.
     @inline(__always)
-    static func store(_ value: FloatVector, to pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: FloatVector.self)
+    static func load<Vector: SIMD>(_ pointer: UnsafePointer<Float>, as type: Vector.Type) -> Vector
+    where Vector.Scalar == Float {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+    }
+
+    /// Stores a vector of any width to an address with no alignment requirement.
+    @inline(__always)
+    static func store<Vector: SIMD>(_ value: Vector, to pointer: UnsafeMutablePointer<Float>) where Vector.Scalar == Float {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
     }
 
     /// Loads the first `count` (< 16) floats, padding the other lanes with `padding`.

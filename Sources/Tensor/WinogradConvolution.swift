@@ -136,7 +136,7 @@ struct WinogradConvolution {
                     for position in 0..<36 {
                         let destination = u + position * pairs + first
                         if count == Self.laneCount {
-                            Self.store(transformed[position], destination)
+                            VectorMath.store(transformed[position], to: destination)
                         } else {
                             for lane in 0..<count { destination[lane] = transformed[position][lane] }
                         }
@@ -197,19 +197,19 @@ struct WinogradConvolution {
             }
             (line + leading).update(from: plane + y * g.width, count: copied)
             for q in stride(from: 0, to: phaseLength, by: 4) {
-                let v = UnsafeRawPointer(line + 4 * q).loadUnaligned(as: SIMD16<Float>.self)
+                let v = VectorMath.load(line + 4 * q, as: SIMD16<Float>.self)
                 let (even, odd) = (v.evenHalf, v.oddHalf)
-                UnsafeMutableRawPointer(rowPhases + q).storeBytes(of: even.evenHalf, as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(rowPhases + phaseLength + q).storeBytes(of: odd.evenHalf, as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(rowPhases + 2 * phaseLength + q).storeBytes(of: even.oddHalf, as: SIMD4<Float>.self)
-                UnsafeMutableRawPointer(rowPhases + 3 * phaseLength + q).storeBytes(of: odd.oddHalf, as: SIMD4<Float>.self)
+                VectorMath.store(even.evenHalf, to: rowPhases + q)
+                VectorMath.store(odd.evenHalf, to: rowPhases + phaseLength + q)
+                VectorMath.store(even.oddHalf, to: rowPhases + 2 * phaseLength + q)
+                VectorMath.store(odd.oddHalf, to: rowPhases + 3 * phaseLength + q)
             }
         }
         withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36) { s in
             for group in stride(from: 0, to: paddedTilesPerRow, by: Self.laneCount) {
                 // Column k of a tile starting at 4q is phase k % 4 at index q + k / 4.
                 @inline(__always) func load(_ r: Int, _ k: Int) -> Lanes {
-                    Self.load(phases + (r * 4 + k % 4) * phaseLength + group + k / 4)
+                    VectorMath.load(phases + (r * 4 + k % 4) * phaseLength + group + k / 4, as: Lanes.self)
                 }
                 // Bᵀ d column by column (s[6i + k] is row i of column k), then each row · B.
                 for k in 0..<6 {
@@ -219,12 +219,12 @@ struct WinogradConvolution {
                 for i in 0..<6 {
                     let t = Self.inputTransform((s[6 * i], s[6 * i + 1], s[6 * i + 2], s[6 * i + 3], s[6 * i + 4], s[6 * i + 5]))
                     let base = v + (6 * i) * positionStride + group
-                    Self.store(t.0, base)
-                    Self.store(t.1, base + positionStride)
-                    Self.store(t.2, base + 2 * positionStride)
-                    Self.store(t.3, base + 3 * positionStride)
-                    Self.store(t.4, base + 4 * positionStride)
-                    Self.store(t.5, base + 5 * positionStride)
+                    VectorMath.store(t.0, to: base)
+                    VectorMath.store(t.1, to: base + positionStride)
+                    VectorMath.store(t.2, to: base + 2 * positionStride)
+                    VectorMath.store(t.3, to: base + 3 * positionStride)
+                    VectorMath.store(t.4, to: base + 4 * positionStride)
+                    VectorMath.store(t.5, to: base + 5 * positionStride)
                 }
             }
         }
@@ -244,7 +244,7 @@ struct WinogradConvolution {
             let block = UnsafeMutableRawPointer(z.baseAddress! + 24).assumingMemoryBound(to: Float.self)
             for group in stride(from: 0, to: tilesPerRow, by: Self.laneCount) {
                 @inline(__always) func load(_ position: Int) -> Lanes {
-                    Self.load(m + position * positionStride + group)
+                    VectorMath.load(m + position * positionStride + group, as: Lanes.self)
                 }
                 // Aᵀ M column by column (z[6i + k] is row i of column k), then each of the four rows · A.
                 for k in 0..<6 {
@@ -263,15 +263,15 @@ struct WinogradConvolution {
                             Lanes(y.0[4], y.1[4], y.2[4], y.3[4], y.0[5], y.1[5], y.2[5], y.3[5]),
                             Lanes(y.0[6], y.1[6], y.2[6], y.3[6], y.0[7], y.1[7], y.2[7], y.3[7]))
                         if accumulate {
-                            Self.store(Self.load(destination) + out.0, destination)
-                            Self.store(Self.load(destination + 8) + out.1, destination + 8)
-                            Self.store(Self.load(destination + 16) + out.2, destination + 16)
-                            Self.store(Self.load(destination + 24) + out.3, destination + 24)
+                            VectorMath.store(VectorMath.load(destination, as: Lanes.self) + out.0, to: destination)
+                            VectorMath.store(VectorMath.load(destination + 8, as: Lanes.self) + out.1, to: destination + 8)
+                            VectorMath.store(VectorMath.load(destination + 16, as: Lanes.self) + out.2, to: destination + 16)
+                            VectorMath.store(VectorMath.load(destination + 24, as: Lanes.self) + out.3, to: destination + 24)
                         } else {
-                            Self.store(out.0, destination)
-                            Self.store(out.1, destination + 8)
-                            Self.store(out.2, destination + 16)
-                            Self.store(out.3, destination + 24)
+                            VectorMath.store(out.0, to: destination)
+                            VectorMath.store(out.1, to: destination + 8)
+                            VectorMath.store(out.2, to: destination + 16)
+                            VectorMath.store(out.3, to: destination + 24)
                         }
                         continue
                     }
@@ -285,15 +285,5 @@ struct WinogradConvolution {
                 }
             }
         }
-    }
-
-    @inline(__always)
-    static func load(_ source: UnsafePointer<Float>) -> Lanes {
-        UnsafeRawPointer(source).loadUnaligned(as: Lanes.self)
-    }
-
-    @inline(__always)
-    static func store(_ value: Lanes, _ destination: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(destination).storeBytes(of: value, as: Lanes.self)
     }
 }
