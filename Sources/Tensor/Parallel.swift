@@ -101,8 +101,8 @@ final class ScratchBuffer {
 /// attention call would pay that for its tens of megabytes of scratch on every call. Released
 /// buffers are kept (up to `retainedLimit` floats in all) and handed out again, smallest fit first.
 enum ScratchPool {
-    /// Floats kept for reuse, in all (128 MiB); a release beyond it frees the largest buffers.
-    static let retainedLimit = 1 << 25
+    /// Floats kept for reuse, in all (64 MiB); a release beyond it frees the largest buffers.
+    static let retainedLimit = 1 << 24
 
     private struct Entry: @unchecked Sendable {
         let pointer: UnsafeMutablePointer<Float>

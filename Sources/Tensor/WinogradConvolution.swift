@@ -25,8 +25,11 @@ struct WinogradConvolution {
 
     typealias Lanes = SIMD8<Float>
     static let laneCount = Lanes.scalarCount
-    /// Scratch floats allowed for each of the transformed inputs and the GEMM outputs of a chunk.
-    static let chunkBudget = 1 << 23
+    /// Scratch floats allowed for each of the transformed inputs and the GEMM outputs of a chunk
+    /// (16 MiB each).
+    static let chunkBudget = 1 << 22
+    /// Scratch floats allowed for transformed weights (64 MiB).
+    static let weightBudget = 1 << 24
 
     /// Entries per phase of an input row: the tiles' columns 4q … 4q + 5 for every padded tile,
     /// rounded up to whole 4-lane shuffles.
@@ -53,17 +56,25 @@ struct WinogradConvolution {
 
     /// Computes the convolution into `output`, adding to what is there when `accumulate` (bias and
     /// residual prefilled by the caller).
+    ///
+    /// Output channels are taken in blocks whose transformed weights fit `weightBudget` (a
+    /// 1,280-channel layer's would take 236 MB at once); with one block the weights are transformed
+    /// once for all chunks of tiles, with several each chunk transforms them again, block by block.
     func run(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let g = geometry
         let (inputChannels, outputChannels) = (g.inputChannels, g.outputChannels)
-        let transformedWeights = ScratchBuffer(count: 36 * outputChannels * inputChannels)
-        transformWeights(weight, into: transformedWeights.pointer)
+        let blockChannels = max(1, min(outputChannels, Self.weightBudget / (36 * inputChannels)))
+        let blockCount = (outputChannels + blockChannels - 1) / blockChannels
+        let transformedWeights = ScratchBuffer(count: 36 * blockChannels * inputChannels)
+        if blockCount == 1 {
+            transformWeights(weight, pairs: outputChannels * inputChannels, into: transformedWeights.pointer)
+        }
 
         let totalRows = g.batch * tileRows
-        let rowsPerChunk = max(1, min(totalRows, Self.chunkBudget / (36 * max(inputChannels, outputChannels) * paddedTilesPerRow)))
+        let rowsPerChunk = max(1, min(totalRows, Self.chunkBudget / (36 * max(inputChannels, blockChannels) * paddedTilesPerRow)))
         let chunkTiles = rowsPerChunk * paddedTilesPerRow
         let transformedInput = ScratchBuffer(count: 36 * inputChannels * chunkTiles)
-        let products = ScratchBuffer(count: 36 * outputChannels * chunkTiles)
+        let products = ScratchBuffer(count: 36 * blockChannels * chunkTiles)
         let pointers = UncheckedSendable((input, output, transformedWeights.pointer, transformedInput.pointer, products.pointer))
 
         var firstRow = 0
@@ -82,33 +93,43 @@ struct WinogradConvolution {
                         into: v + channel * tiles + row * paddedTilesPerRow, positionStride: inputChannels * tiles)
                 }
             }
-            // 2. One GEMM per tile position.
-            Parallel.forEachItem(count: 36, makeState: {}) { position, _ in
-                let (_, _, u, v, m) = pointers.value
-                sgemm(
-                    m: outputChannels, n: tiles, k: inputChannels,
-                    a: u + position * outputChannels * inputChannels, lda: inputChannels,
-                    b: v + position * inputChannels * tiles, ldb: tiles,
-                    c: m + position * outputChannels * tiles, ldc: tiles)
-            }
-            // 3. Aᵀ M A into the output, for every (tile row, output channel).
-            Parallel.forEachRange(count: rows * outputChannels, work: tiles * outputChannels * 36) { range in
-                let (_, output, _, _, m) = pointers.value
-                for item in range {
-                    let row = item / outputChannels, channel = item % outputChannels
-                    transformOutputRow(
-                        from: m + channel * tiles + row * paddedTilesPerRow, positionStride: outputChannels * tiles,
-                        tileRow: chunkStart + row, channel: channel, output: output, accumulate: accumulate)
+            for block in 0..<blockCount {
+                let firstChannel = block * blockChannels
+                let channels = min(blockChannels, outputChannels - firstChannel)
+                if blockCount > 1 {
+                    transformWeights(
+                        weight + firstChannel * inputChannels * 9, pairs: channels * inputChannels,
+                        into: transformedWeights.pointer)
+                }
+                // 2. One GEMM per tile position.
+                Parallel.forEachItem(count: 36, makeState: {}) { position, _ in
+                    let (_, _, u, v, m) = pointers.value
+                    sgemm(
+                        m: channels, n: tiles, k: inputChannels,
+                        a: u + position * channels * inputChannels, lda: inputChannels,
+                        b: v + position * inputChannels * tiles, ldb: tiles,
+                        c: m + position * channels * tiles, ldc: tiles)
+                }
+                // 3. Aᵀ M A into the output, for every (tile row, output channel of the block).
+                Parallel.forEachRange(count: rows * channels, work: tiles * channels * 36) { range in
+                    let (_, output, _, _, m) = pointers.value
+                    for item in range {
+                        let row = item / channels, channel = item % channels
+                        transformOutputRow(
+                            from: m + channel * tiles + row * paddedTilesPerRow, positionStride: channels * tiles,
+                            tileRow: chunkStart + row, channel: firstChannel + channel, output: output,
+                            accumulate: accumulate)
+                    }
                 }
             }
             firstRow += rows
         }
     }
 
-    /// U = G g Gᵀ for every kernel, stored as 36 matrices `[Cout × Cin]` (one per tile position),
-    /// eight kernels at a time (one per lane), so that every store is a contiguous vector.
-    func transformWeights(_ weight: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
-        let pairs = geometry.outputChannels * geometry.inputChannels
+    /// U = G g Gᵀ for `pairs` consecutive kernels (a block of output channels × every input
+    /// channel), stored as 36 matrices `[channels × Cin]` (one per tile position), eight kernels at
+    /// a time (one per lane), so that every store is a contiguous vector.
+    func transformWeights(_ weight: UnsafePointer<Float>, pairs: Int, into u: UnsafeMutablePointer<Float>) {
         let groups = (pairs + Self.laneCount - 1) / Self.laneCount
         let pointer = UncheckedSendable(u)
         Parallel.forEachRange(count: groups, work: pairs * 36) { range in

@@ -135,6 +135,64 @@ final class TensorWinogradConvolutionTests: XCTestCase {
         assertClose(automatic, expected.values, tolerance: { index, _ in gamma * expected.bounds[index] + 1e-30 }, "automatic")
     }
 
+    /// A layer whose transformed weights exceed the 64 MiB budget (36·1,024·520 floats) runs in
+    /// blocks of output channels. Same bound as `reference`, computed with flat arrays (the
+    /// transformed input magnitudes once per channel and tile, the kernels' once per pair).
+    func testOutputChannelBlocksOfALargeLayer() throws {
+        var generator = SeededGenerator(seed: 76)
+        let (cin, cout, size) = (1024, 520, 8)
+        let x = randomTensor([1, cin, size, size], generator: &generator)
+        let w = randomTensor([cout, cin, 3, 3], generator: &generator)
+        let result = try x.conv2d(weight: w, bias: nil, padding: 1, algorithm: .winograd)
+        let xs = x.scalars.map(Double.init), ws = w.scalars.map(Double.init)
+        let (absB, absG, absA) = (absolute(inputMatrix), absolute(kernelMatrix), absolute(outputMatrix))
+        let tiles = size / 4
+        func pixel(_ c: Int, _ y: Int, _ xx: Int) -> Double {
+            y >= 0 && y < size && xx >= 0 && xx < size ? xs[(c * size + y) * size + xx] : 0
+        }
+        // |Bᵀ||d||B| for every (tile, channel).
+        var transformedInputs = [[Double]](repeating: [], count: tiles * tiles * cin)
+        for t in 0..<tiles * tiles {
+            for c in 0..<cin {
+                let d = (0..<6).map { i in (0..<6).map { j in abs(pixel(c, 4 * (t / tiles) + i - 1, 4 * (t % tiles) + j - 1)) } }
+                transformedInputs[t * cin + c] = sandwich(absB, d, absB).flatMap { $0 }
+            }
+        }
+        let gamma = Double(cin + 16) * float32Roundoff
+        var failures = 0
+        for o in 0..<cout {
+            var products = [Double](repeating: 0, count: tiles * tiles * 36)
+            for c in 0..<cin {
+                let g = (0..<3).map { i in (0..<3).map { j in abs(ws[(o * cin + c) * 9 + 3 * i + j]) } }
+                let kernel = sandwich(absG, g, absG).flatMap { $0 }
+                for t in 0..<tiles * tiles {
+                    let input = transformedInputs[t * cin + c]
+                    for position in 0..<36 { products[t * 36 + position] += input[position] * kernel[position] }
+                }
+            }
+            for t in 0..<tiles * tiles {
+                let p = (0..<6).map { i in Array(products[(t * 36 + 6 * i)..<(t * 36 + 6 * i + 6)]) }
+                let magnitude = sandwich(absA, p, absA)
+                for i in 0..<4 {
+                    for j in 0..<4 {
+                        let (oy, ox) = (4 * (t / tiles) + i, 4 * (t % tiles) + j)
+                        var value = 0.0
+                        for c in 0..<cin {
+                            for ky in 0..<3 {
+                                for kx in 0..<3 { value += pixel(c, oy + ky - 1, ox + kx - 1) * ws[(o * cin + c) * 9 + 3 * ky + kx] }
+                            }
+                        }
+                        let got = Double(result.scalars[(o * size + oy) * size + ox])
+                        if !(abs(got - value) <= gamma * magnitude[i][j]), failures < 5 {
+                            failures += 1
+                            XCTFail("output (\(o), \(oy), \(ox)): \(got), expected \(value) within \(gamma * magnitude[i][j])")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testWinogradRefusesOtherKernels() {
         let x = Tensor(zeros: [1, 2, 8, 8])
         assertThrowsTensorError(try x.conv2d(weight: Tensor(zeros: [2, 2, 3, 3]), bias: nil, stride: 2, padding: 1, algorithm: .winograd))
