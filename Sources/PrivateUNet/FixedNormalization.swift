@@ -1,0 +1,110 @@
+/// GroupNorm and LayerNorm on ring elements (private-unet/DESIGN.md §2.4).
+///
+/// Per group of n elements: μ = ⌊Σx / n⌋ (a ring sum and an exact division by the public n, as
+/// CrypTFlow2's division by a public constant); d = x − μ; Σd² at 2f fraction bits **without**
+/// truncation (the design keeps the variance at 24 fraction bits so that ε = 10⁻⁵ does not underflow),
+/// var = ⌊Σd² / n⌋ + round(ε·2^(2f)); r = rsqrt(var) as mantissa·2^e (`FixedPointMath`);
+/// per channel s = ⌊r_m·γ / 2^f⌋ (or r_m when the affine is folded into the next linear layer);
+/// y = ⌊d·s·2^e / 2^f⌋ + β. The audit records the outputs and |Σd²| (accumulator) under the norm's name, |Σx| under `.sum`.
+struct FixedNorm: Sendable {
+    let name: String
+    let channels: Int
+    let groupCount: Int
+    /// round(ε·2^(2f)).
+    let epsilon: Int64
+    /// γ at f fraction bits and β at f fraction bits, or nil when folded away.
+    let affine: (gamma: [Int64], beta: [Int64])?
+
+    init(name: String, channels: Int, groupCount: Int, epsilon: Double, affine: (gamma: [Double], beta: [Double])?, format: FixedPointFormat) {
+        self.name = name
+        self.channels = channels
+        self.groupCount = groupCount
+        self.epsilon = format.encode(epsilon, fractionBits: 2 * format.fractionBits)
+        self.affine = affine.map { ($0.gamma.map { format.encode($0) }, $0.beta.map { format.encode($0) }) }
+    }
+
+    /// Reads `norm.weight` / `norm.bias`; `foldedAway` skips the affine (the caller folds it into a linear layer).
+    static func load(
+        _ weights: WeightReader, name: String, channels: Int, groupCount: Int, epsilon: Double, foldedAway: Bool,
+        format: FixedPointFormat
+    ) throws -> (norm: FixedNorm, gamma: [Double], beta: [Double]) {
+        let gamma = try weights.values("weight", count: channels), beta = try weights.values("bias", count: channels)
+        let norm = FixedNorm(
+            name: name, channels: channels, groupCount: groupCount, epsilon: epsilon,
+            affine: foldedAway ? nil : (gamma, beta), format: format)
+        return (norm, gamma, beta)
+    }
+
+    /// ⌊a / n⌋ for the signed ring value a.
+    @inline(__always) static func floorDivide(_ a: Int64, by n: Int64) -> Int64 {
+        a >= 0 ? a / n : -((-a + n - 1) / n)
+    }
+
+    /// Normalises one group: `indices(j)` gives the j-th element's position, `channelOf(j)` its channel.
+    private func normalizeGroup(
+        _ values: inout [Int64], count: Int, index: (Int) -> Int, channel: (Int) -> Int, context: EvaluationContext,
+        largestSum: inout Int64, largestSquares: inout Int64
+    ) {
+        let format = context.format
+        let f = format.fractionBits
+        let n = Int64(count)
+        var sum: Int64 = 0
+        for j in 0..<count { sum = sum &+ values[index(j)] }
+        largestSum = max(largestSum, abs(sum))
+        let mean = Self.floorDivide(format.wrap(sum), by: n)
+        var squares: Int64 = 0
+        for j in 0..<count {
+            let d = format.wrap(values[index(j)] &- mean)
+            values[index(j)] = d
+            squares = squares &+ d &* d
+        }
+        largestSquares = max(largestSquares, squares == .min ? .max : abs(squares))
+        let variance = format.wrap(Self.floorDivide(format.wrap(squares), by: n) &+ epsilon)
+        let r = context.math.reciprocalSquareRoot(variance, inputFractionBits: 2 * f)
+        for j in 0..<count {
+            let c = channel(j)
+            let s = affine.map { format.multiply(r.mantissa, $0.gamma[c]) } ?? r.mantissa
+            var y = context.math.scale(values[index(j)] &* s, exponent: r.exponent)
+            if let affine { y = format.wrap(y &+ affine.beta[c]) }
+            values[index(j)] = y
+        }
+    }
+
+    /// GroupNorm of an image `[C, plane]`.
+    func groupNorm(_ x: [Int64], plane: Int, context: EvaluationContext) -> [Int64] {
+        var values = x
+        let perGroup = channels / groupCount
+        var largestSum: Int64 = 0, largestSquares: Int64 = 0
+        for g in 0..<groupCount {
+            let base = g * perGroup * plane
+            normalizeGroup(
+                &values, count: perGroup * plane, index: { base + $0 }, channel: { g * perGroup + $0 / plane },
+                context: context, largestSum: &largestSum, largestSquares: &largestSquares)
+        }
+        recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, context: context)
+        return values
+    }
+
+    /// LayerNorm of tokens `[count, C]` over each token's channels.
+    func layerNorm(_ x: [Int64], count: Int, context: EvaluationContext) -> [Int64] {
+        var values = x
+        var largestSum: Int64 = 0, largestSquares: Int64 = 0
+        for row in 0..<count {
+            let base = row * channels
+            normalizeGroup(
+                &values, count: channels, index: { base + $0 }, channel: { $0 }, context: context,
+                largestSum: &largestSum, largestSquares: &largestSquares)
+        }
+        recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, context: context)
+        return values
+    }
+
+    /// Output magnitudes and |Σd²| (2f fraction bits) under the norm's name, |Σx| under `name.sum`.
+    private func recordRanges(_ output: [Int64], largestSum: Int64, largestSquares: Int64, context: EvaluationContext) {
+        guard let recorder = context.recorder else { return }
+        recorder.record(name + ".sum", stored: largestSum)
+        recorder.record(
+            name, stored: maximumMagnitude(output), accumulator: largestSquares,
+            accumulatorFractionBits: 2 * context.format.fractionBits)
+    }
+}

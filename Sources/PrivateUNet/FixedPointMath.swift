@@ -1,0 +1,104 @@
+/// A positive real as mantissa · 2^exponent, the form SIRNN-style reciprocal and rsqrt return
+/// (private-unet/DESIGN.md §2.4, §2.6): the mantissa is an element at f fraction bits in (½, 1],
+/// so it keeps full relative precision however large or small the value is.
+public struct NormalizedValue: Sendable, Equatable {
+    public let mantissa: Int64
+    public let exponent: Int
+
+    /// The real it stands for, at `format`'s f fraction bits.
+    public func value(_ format: FixedPointFormat) -> Double {
+        format.decode(mantissa) * Double(sign: .plus, exponent: exponent, significand: 1)
+    }
+}
+
+/// exp, reciprocal and rsqrt as integer-only procedures (private-unet/DESIGN.md §2.4, §2.6).
+///
+/// - exp(x), x ≤ 0: 0 below −`expClip`, else (1 + ⌊x/2^s⌋)^(2^s) by s = `expSquarings` truncated
+///   squarings (BumbleBee's form, with its clip). Error: the formula's own e^x·(1 − e^(−x²/2^(s+1)))
+///   (≤ 2.8·10⁻³ for s = 6, at x ≈ −2) plus ≈ 2^s LSB of rounding at the top of the range.
+/// - reciprocal and rsqrt: normalise by the position of the most significant bit (the protocol's
+///   MSB-to-one-hot), look the normalised value's top bits up in a table of 2^f·m^(−1) or 2^f·m^(−½)
+///   at the bucket's midpoint, then Newton steps y ← y(2 − my) or y ← y(3 − my²)/2, each product
+///   truncated by f. Results are `NormalizedValue`s; relative error ≤ 2^(−f+2) (tested).
+public struct FixedPointMath: Sendable {
+    public let format: FixedPointFormat
+    /// s in exp = (1 + x/2^s)^(2^s); the design's 6.
+    public let expSquarings: Int
+    /// exp(x) = 0 below −expClip (the design keeps BumbleBee's 14).
+    public let expClip: Double
+    /// Index bits of the reciprocal and rsqrt tables.
+    public let tableBits: Int
+    /// Newton steps after the table.
+    public let newtonSteps: Int
+    let expClipElement: Int64
+    let reciprocalTable: [Int64]
+    let rsqrtTable: [Int64]
+
+    public init(format: FixedPointFormat, expSquarings: Int = 6, expClip: Double = 14, tableBits: Int = 5, newtonSteps: Int = 2) {
+        precondition(tableBits >= 1 && tableBits <= format.fractionBits, "table index bits must lie in 1…f")
+        self.format = format
+        self.expSquarings = expSquarings
+        self.expClip = expClip
+        self.tableBits = tableBits
+        self.newtonSteps = newtonSteps
+        expClipElement = format.encode(-expClip)
+        let buckets = Double(1 << tableBits)
+        // Reciprocal: m in [1, 2), bucket i covers [1 + i/2^k, 1 + (i+1)/2^k).
+        reciprocalTable = (0..<(1 << tableBits)).map { format.encode(1 / (1 + (Double($0) + 0.5) / buckets)) }
+        // Rsqrt: m in [1, 4), bucket i (2^k ≤ i < 4·2^k) covers [i/2^k, (i+1)/2^k).
+        rsqrtTable = (0..<(4 << tableBits)).map { $0 < (1 << tableBits) ? 0 : format.encode(1 / ((Double($0) + 0.5) / buckets).squareRoot()) }
+    }
+
+    /// exp(x) for x ≤ 0 at f fraction bits (x > 0 is outside the protocol's domain; it is computed by the
+    /// same formula, which then underestimates).
+    @inline(__always) public func exp(_ x: Int64) -> Int64 {
+        if x < expClipElement { return 0 }
+        var y = format.one &+ (x >> Int64(expSquarings))
+        for _ in 0..<expSquarings { y = format.multiply(y, y) }
+        return y
+    }
+
+    /// Position of the most significant set bit of x > 0.
+    @inline(__always) static func msb(_ x: Int64) -> Int { 63 - x.leadingZeroBitCount }
+
+    /// x · 2^k with floor for k < 0 (a public shift; in the protocol the amount is secret and comes
+    /// from the one-hot MSB vector — a product with 2^(K+k) followed by a truncation by K).
+    @inline(__always) func shifted(_ x: Int64, by k: Int) -> Int64 {
+        k >= 0 ? format.wrap(x << Int64(k)) : x >> Int64(-k)
+    }
+
+    /// 1/x for x > 0 at `inputFractionBits` fraction bits (x ≤ 0 returns mantissa 0, exponent 0).
+    public func reciprocal(_ x: Int64, inputFractionBits: Int) -> NormalizedValue {
+        guard x > 0 else { return NormalizedValue(mantissa: 0, exponent: 0) }
+        let f = format.fractionBits
+        let e = Self.msb(x)
+        let m = shifted(x, by: f - e)  // in [1, 2) at f bits
+        var y = reciprocalTable[Int((m &- format.one) >> Int64(f - tableBits))]
+        for _ in 0..<newtonSteps {
+            y = format.multiply(y, 2 &* format.one &- format.multiply(m, y))
+        }
+        return NormalizedValue(mantissa: y, exponent: inputFractionBits - e)
+    }
+
+    /// 1/√x for x > 0 at `inputFractionBits` fraction bits (x ≤ 0 returns mantissa 0, exponent 0).
+    public func reciprocalSquareRoot(_ x: Int64, inputFractionBits: Int) -> NormalizedValue {
+        guard x > 0 else { return NormalizedValue(mantissa: 0, exponent: 0) }
+        let f = format.fractionBits
+        let p = Self.msb(x) - inputFractionBits  // x in [2^p, 2^(p+1)) as a real
+        let q = p >> 1  // floor(p / 2)
+        let m = shifted(x, by: f - inputFractionBits - 2 * q)  // in [1, 4) at f bits
+        var y = rsqrtTable[Int(m >> Int64(f - tableBits))]
+        let three = 3 &* format.one
+        for _ in 0..<newtonSteps {
+            y = format.multiply(y, three &- format.multiply(m, format.multiply(y, y))) >> 1
+        }
+        return NormalizedValue(mantissa: y, exponent: -q)
+    }
+
+    /// A product p at 2f fraction bits (an element times a mantissa) scaled by 2^exponent and brought to
+    /// f fraction bits: floor(p · 2^exponent / 2^f), with the ring's wrap.
+    @inline(__always) public func scale(_ product: Int64, exponent: Int) -> Int64 {
+        let k = format.fractionBits - exponent
+        return k >= 0 ? format.truncate(product, by: k) : format.wrap(product << Int64(-k))
+    }
+}
