@@ -6,13 +6,16 @@ struct EvaluationContext: Sendable {
     let silu: PiecewiseActivation
     let gelu: PiecewiseActivation
     let recorder: RangeRecorder?
+    /// The ring of the norms' sums of squares (`FixedNorm`).
+    let varianceRingBits: Int
 
     /// Records `stored`'s largest magnitude and an accumulator magnitude (2f fraction bits) for `layer`.
     func record(_ layer: String, stored: [Int64], accumulator: Int64 = 0) {
         guard let recorder else { return }
         recorder.record(
             layer, stored: maximumMagnitude(stored), accumulator: accumulator,
-            accumulatorFractionBits: accumulator == 0 ? 0 : 2 * format.fractionBits)
+            accumulatorFractionBits: accumulator == 0 ? 0 : 2 * format.fractionBits,
+            accumulatorRingBits: accumulator == 0 ? 0 : format.ringBits)
     }
 }
 

@@ -87,10 +87,10 @@ struct FixedAttention: Sendable {
             }
         }
         if let recorder = context.recorder {
-            recorder.record(name + ".logits", stored: largestLogit, accumulator: largestLogitAccumulator, accumulatorFractionBits: 2 * f)
+            recorder.record(name + ".logits", stored: largestLogit, accumulator: largestLogitAccumulator, accumulatorFractionBits: 2 * f, accumulatorRingBits: format.ringBits)
             recorder.record(name + ".logit_spread", stored: largestSpread)
             recorder.record(name + ".row_sum", stored: largestRowSum)
-            recorder.record(name + ".pv", stored: largestPV, accumulator: largestPVAccumulator, accumulatorFractionBits: 2 * f)
+            recorder.record(name + ".pv", stored: largestPV, accumulator: largestPVAccumulator, accumulatorFractionBits: 2 * f, accumulatorRingBits: format.ringBits)
             recorder.record(name + ".attention", stored: maximumMagnitude(attended))
         }
         return output(attended, count: count, context: context).adding(residual, format)

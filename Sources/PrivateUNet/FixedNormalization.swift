@@ -2,8 +2,11 @@
 ///
 /// Per group of n elements: μ = ⌊Σx / n⌋ (a ring sum and an exact division by the public n, as
 /// CrypTFlow2's division by a public constant); d = x − μ; Σd² at 2f fraction bits **without**
-/// truncation (the design keeps the variance at 24 fraction bits so that ε = 10⁻⁵ does not underflow),
-/// var = ⌊Σd² / n⌋ + round(ε·2^(2f)); r = rsqrt(var) as mantissa·2^e (`FixedPointMath`);
+/// truncation (the design keeps the variance at 24 fraction bits so that ε = 10⁻⁵ does not underflow)
+/// **in the wider ring Z_{2^`varianceRingBits`}** (48 by default: d extended by 11 bits, one COT per
+/// element in the protocol) — in Z_{2^37} this sum wraps for the tiny model's 1,024-element groups
+/// (the range audit measured −2.6 bits of headroom; docs/TWO-PARTY.md records the correction);
+/// var = ⌊Σd² / n⌋ + round(ε·2^(2f)), back in Z_{2^ℓ}; r = rsqrt(var) as mantissa·2^e (`FixedPointMath`);
 /// per channel s = ⌊r_m·γ / 2^f⌋ (or r_m when the affine is folded into the next linear layer);
 /// y = ⌊d·s·2^e / 2^f⌋ + β. The audit records the outputs and |Σd²| (accumulator) under the norm's name, |Σx| under `.sum`.
 struct FixedNorm: Sendable {
@@ -59,7 +62,9 @@ struct FixedNorm: Sendable {
             squares = squares &+ d &* d
         }
         largestSquares = max(largestSquares, squares == .min ? .max : abs(squares))
-        let variance = format.wrap(Self.floorDivide(format.wrap(squares), by: n) &+ epsilon)
+        let wideShift = Int64(64 - context.varianceRingBits)
+        let reduced = (squares << wideShift) >> wideShift  // Σd² mod 2^varianceRingBits, signed
+        let variance = format.wrap(Self.floorDivide(reduced, by: n) &+ epsilon)
         let r = context.math.reciprocalSquareRoot(variance, inputFractionBits: 2 * f)
         for j in 0..<count {
             let c = channel(j)
@@ -105,6 +110,6 @@ struct FixedNorm: Sendable {
         recorder.record(name + ".sum", stored: largestSum)
         recorder.record(
             name, stored: maximumMagnitude(output), accumulator: largestSquares,
-            accumulatorFractionBits: 2 * context.format.fractionBits)
+            accumulatorFractionBits: 2 * context.format.fractionBits, accumulatorRingBits: context.varianceRingBits)
     }
 }

@@ -20,6 +20,8 @@ public struct FixedPointUNet: NoisePredictor {
     public let config: UNet2DConditionConfig
     public let format: FixedPointFormat
     public let math: FixedPointMath
+    /// The ring in which the norms sum d² (≥ ℓ): 48 by default, see `FixedNorm`.
+    public let varianceRingBits: Int
     public private(set) var recorder: RangeRecorder?
     let silu: PiecewiseActivation
     let gelu: PiecewiseActivation
@@ -38,8 +40,12 @@ public struct FixedPointUNet: NoisePredictor {
     ///   options the reference does not implement or missing/mis-shaped tensors.
     public init(
         config: UNet2DConditionConfig, weights archive: any TensorArchive, format: FixedPointFormat = .design,
-        math: FixedPointMath? = nil
+        math: FixedPointMath? = nil, varianceRingBits: Int = 48
     ) throws {
+        guard (format.ringBits...64).contains(varianceRingBits) else {
+            throw PrivateUNetError.unsupported("variance ring of \(varianceRingBits) bits (must lie in ℓ…64)")
+        }
+        self.varianceRingBits = varianceRingBits
         try SDv1Support.check(config, file: "UNet2DConditionModel config")
         guard config.midBlockScaleFactor == 1, config.resnetOutScaleFactor == 1 else {
             throw PrivateUNetError.unsupported("output scale factors other than 1")
@@ -101,8 +107,8 @@ public struct FixedPointUNet: NoisePredictor {
     }
 
     /// Opens `folder`'s U-Net weights and builds the model from its config.
-    public init(source: ModelSource, format: FixedPointFormat = .design) throws {
-        try self.init(config: source.unet, weights: source.weights(for: .unet), format: format)
+    public init(source: ModelSource, format: FixedPointFormat = .design, varianceRingBits: Int = 48) throws {
+        try self.init(config: source.unet, weights: source.weights(for: .unet), format: format, varianceRingBits: varianceRingBits)
     }
 
     private init(copying model: FixedPointUNet, recorder: RangeRecorder?) {
@@ -116,7 +122,8 @@ public struct FixedPointUNet: NoisePredictor {
     }
 
     var context: EvaluationContext {
-        EvaluationContext(format: format, math: math, silu: silu, gelu: gelu, recorder: recorder)
+        EvaluationContext(
+            format: format, math: math, silu: silu, gelu: gelu, recorder: recorder, varianceRingBits: varianceRingBits)
     }
 
     /// ε for `sample` `[N, in, H, W]` at `timestep`, conditioned on `encoderHiddenStates` `[N, S, ctx]`,

@@ -12,8 +12,10 @@ public final class RangeRecorder: @unchecked Sendable {
     public struct Entry: Sendable, Codable, Equatable {
         public var stored: Int64 = 0
         public var accumulator: Int64 = 0
-        /// Fraction bits of the accumulator (2f for products; 2f for the norms' sums of squares).
+        /// Fraction bits of the accumulator (2f for products and for the norms' sums of squares).
         public var accumulatorFractionBits: Int = 0
+        /// The ring the accumulator is reduced in: ℓ, or the norms' wider variance ring.
+        public var accumulatorRingBits: Int = 0
         public var evaluations: Int = 0
     }
 
@@ -24,7 +26,9 @@ public final class RangeRecorder: @unchecked Sendable {
     public init() {}
 
     /// Raises `layer`'s maxima to the given magnitudes.
-    public func record(_ layer: String, stored: Int64, accumulator: Int64 = 0, accumulatorFractionBits: Int = 0) {
+    public func record(
+        _ layer: String, stored: Int64, accumulator: Int64 = 0, accumulatorFractionBits: Int = 0, accumulatorRingBits: Int = 0
+    ) {
         lock.lock()
         defer { lock.unlock() }
         if entries[layer] == nil { order.append(layer) }
@@ -32,6 +36,7 @@ public final class RangeRecorder: @unchecked Sendable {
         entry.stored = max(entry.stored, stored)
         entry.accumulator = max(entry.accumulator, accumulator)
         entry.accumulatorFractionBits = max(entry.accumulatorFractionBits, accumulatorFractionBits)
+        entry.accumulatorRingBits = max(entry.accumulatorRingBits, accumulatorRingBits)
         entry.evaluations += 1
         entries[layer] = entry
     }
