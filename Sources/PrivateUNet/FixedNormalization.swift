@@ -3,9 +3,9 @@
 /// Per group of n elements: μ = ⌊Σx / n⌋ (a ring sum and an exact division by the public n, as
 /// CrypTFlow2's division by a public constant); d = x − μ; Σd² at 2f fraction bits **without**
 /// truncation (the design keeps the variance at 24 fraction bits so that ε = 10⁻⁵ does not underflow)
-/// **in the wider ring Z_{2^`varianceRingBits`}** (48 by default: d extended by 11 bits, one COT per
-/// element in the protocol) — in Z_{2^37} this sum wraps for the tiny model's 1,024-element groups
-/// (the range audit measured −2.6 bits of headroom; docs/TWO-PARTY.md records the correction);
+/// **in the wider ring Z_{2^`varianceRingBits`}** (52 by default: d extended by 10 bits from ℓ = 42, one
+/// COT per element in the protocol) — in Z_{2^37} this sum wraps for the tiny model's 1,024-element
+/// groups (−2.6 bits of headroom on one evaluation; docs/TWO-PARTY.md records the correction);
 /// var = ⌊Σd² / n⌋ + round(ε·2^(2f)), back in Z_{2^ℓ}; r = rsqrt(var) as mantissa·2^e (`FixedPointMath`);
 /// per channel s = ⌊r_m·γ / 2^f⌋ (or r_m when the affine is folded into the next linear layer);
 /// y = ⌊d·s·2^e / 2^f⌋ + β. The audit records the outputs and |Σd²| (accumulator) under the norm's name, |Σx| under `.sum`.

@@ -14,18 +14,26 @@ public struct NormalizedValue: Sendable, Equatable {
 /// exp, reciprocal and rsqrt as integer-only procedures (private-unet/DESIGN.md §2.4, §2.6).
 ///
 /// - exp(x), x ≤ 0: 0 below −`expClip`, else (1 + ⌊x/2^s⌋)^(2^s) by s = `expSquarings` truncated
-///   squarings (BumbleBee's form, with its clip). Error: the formula's own e^x·(1 − e^(−x²/2^(s+1)))
-///   (≤ 2.8·10⁻³ for s = 6, at x ≈ −2) plus ≈ 2^s LSB of rounding at the top of the range.
+///   squarings (BumbleBee's form, with its clip), working at `expFractionBits` fraction bits and truncated
+///   back to f at the end. Defaults: s = 10, 19 working bits (at ℓ = 42; at most (ℓ − 3)/2 so that
+///   y² < 2^(ℓ−2), the known-MSB truncation's bound). The design's s = 6 at f = 12 bits put the
+///   formula's own relative error e^(−x²/2^(s+1)) (12 % at x = −4) and 64 LSB of amplified rounding
+///   into every attention weight: ε's error vs float at t = 21 was 0.87 %, against 0.18 % with these
+///   defaults (docs/TWO-PARTY.md). Error bound: |(1 + x/2^s)^(2^s) − e^x| + (2^(s+1) − 1)·2^(−w) + 2^(−f)
+///   for w working bits (tested).
 /// - reciprocal and rsqrt: normalise by the position of the most significant bit (the protocol's
 ///   MSB-to-one-hot), look the normalised value's top bits up in a table of 2^f·m^(−1) or 2^f·m^(−½)
 ///   at the bucket's midpoint, then Newton steps y ← y(2 − my) or y ← y(3 − my²)/2, each product
 ///   truncated by f. Results are `NormalizedValue`s; relative error ≤ 2^(−f+2) (tested).
 public struct FixedPointMath: Sendable {
     public let format: FixedPointFormat
-    /// s in exp = (1 + x/2^s)^(2^s); the design's 6.
+    /// s in exp = (1 + x/2^s)^(2^s); default 10 (the design's 6 is too coarse, see above).
     public let expSquarings: Int
     /// exp(x) = 0 below −expClip (the design keeps BumbleBee's 14).
     public let expClip: Double
+    /// Fraction bits of exp's working values (≥ f): x is shifted up (exact), 1 + x/2^s and the squarings
+    /// are kept at this precision, and the result is truncated back to f.
+    public let expFractionBits: Int
     /// Index bits of the reciprocal and rsqrt tables.
     public let tableBits: Int
     /// Newton steps after the table.
@@ -34,11 +42,17 @@ public struct FixedPointMath: Sendable {
     let reciprocalTable: [Int64]
     let rsqrtTable: [Int64]
 
-    public init(format: FixedPointFormat, expSquarings: Int = 6, expClip: Double = 14, tableBits: Int = 5, newtonSteps: Int = 2) {
+    public init(
+        format: FixedPointFormat, expSquarings: Int = 10, expClip: Double = 14, expFractionBits: Int? = nil, tableBits: Int = 5,
+        newtonSteps: Int = 2
+    ) {
         precondition(tableBits >= 1 && tableBits <= format.fractionBits, "table index bits must lie in 1…f")
         self.format = format
         self.expSquarings = expSquarings
         self.expClip = expClip
+        self.expFractionBits = expFractionBits ?? max(format.fractionBits, min(format.fractionBits + 7, (format.ringBits - 3) / 2))
+        precondition(self.expFractionBits >= format.fractionBits && 2 * self.expFractionBits < format.ringBits - 1,
+                     "exp's working precision must lie in f…(ℓ − 2)/2")
         self.tableBits = tableBits
         self.newtonSteps = newtonSteps
         expClipElement = format.encode(-expClip)
@@ -53,9 +67,11 @@ public struct FixedPointMath: Sendable {
     /// same formula, which then underestimates).
     @inline(__always) public func exp(_ x: Int64) -> Int64 {
         if x < expClipElement { return 0 }
-        var y = format.one &+ (x >> Int64(expSquarings))
-        for _ in 0..<expSquarings { y = format.multiply(y, y) }
-        return y
+        let extra = Int64(expFractionBits - format.fractionBits)
+        let one = Int64(1) << Int64(expFractionBits)
+        var y = one &+ ((x << extra) >> Int64(expSquarings))
+        for _ in 0..<expSquarings { y = format.truncate(y &* y, by: expFractionBits) }
+        return y >> extra
     }
 
     /// Position of the most significant set bit of x > 0.

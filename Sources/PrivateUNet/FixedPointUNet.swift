@@ -20,7 +20,7 @@ public struct FixedPointUNet: NoisePredictor {
     public let config: UNet2DConditionConfig
     public let format: FixedPointFormat
     public let math: FixedPointMath
-    /// The ring in which the norms sum d² (≥ ℓ): 48 by default, see `FixedNorm`.
+    /// The ring in which the norms sum d² (≥ ℓ): 52 by default (11.8 bits of headroom in the audit), see `FixedNorm`.
     public let varianceRingBits: Int
     public private(set) var recorder: RangeRecorder?
     let silu: PiecewiseActivation
@@ -39,8 +39,8 @@ public struct FixedPointUNet: NoisePredictor {
     /// - Throws: `ModelConfigurationError` for configurations outside SD v1.x, `PrivateUNetError` for
     ///   options the reference does not implement or missing/mis-shaped tensors.
     public init(
-        config: UNet2DConditionConfig, weights archive: any TensorArchive, format: FixedPointFormat = .design,
-        math: FixedPointMath? = nil, varianceRingBits: Int = 48
+        config: UNet2DConditionConfig, weights archive: any TensorArchive, format: FixedPointFormat = .audited,
+        math: FixedPointMath? = nil, varianceRingBits: Int = 52
     ) throws {
         guard (format.ringBits...64).contains(varianceRingBits) else {
             throw PrivateUNetError.unsupported("variance ring of \(varianceRingBits) bits (must lie in ℓ…64)")
@@ -107,7 +107,7 @@ public struct FixedPointUNet: NoisePredictor {
     }
 
     /// Opens `folder`'s U-Net weights and builds the model from its config.
-    public init(source: ModelSource, format: FixedPointFormat = .design, varianceRingBits: Int = 48) throws {
+    public init(source: ModelSource, format: FixedPointFormat = .audited, varianceRingBits: Int = 52) throws {
         try self.init(config: source.unet, weights: source.weights(for: .unet), format: format, varianceRingBits: varianceRingBits)
     }
 

@@ -27,7 +27,7 @@ final class PrivateUNetCLITests: XCTestCase {
         let bytes = [UInt8](try Data(contentsOf: output))
         let image = try PNG.decode(bytes)
         let parameters = try XCTUnwrap(PNG.text(in: bytes).first { $0.keyword == "parameters" }?.value)
-        XCTAssertTrue(parameters.hasSuffix("Privacy: off, U-Net arithmetic: fixed (Z_2^37, 12 fraction bits)"), parameters)
+        XCTAssertTrue(parameters.hasSuffix("Privacy: off, U-Net arithmetic: fixed (Z_2^42, 12 fraction bits)"), parameters)
 
         // The float run with the same settings differs (a little) and does not carry the field.
         let floatOutput = directory.appendingPathComponent("float.png")
@@ -62,7 +62,7 @@ final class PrivateUNetCLITests: XCTestCase {
         ], timeout: 300)
         XCTAssertEqual(result.status, 0, result.stderr)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(report["ring_bits"] as? Int, 37)
+        XCTAssertEqual(report["ring_bits"] as? Int, 42)
         XCTAssertEqual(report["fraction_bits"] as? Int, 12)
         XCTAssertEqual(report["evaluations"] as? Int, 2)
         let layers = try XCTUnwrap(report["layers"] as? [[String: Any]])
@@ -73,7 +73,7 @@ final class PrivateUNetCLITests: XCTestCase {
         let convIn = try XCTUnwrap(layers.first { $0["name"] as? String == "conv_in" })
         let maximum = try XCTUnwrap(convIn["stored_max"] as? Double)
         let headroom = try XCTUnwrap(convIn["stored_headroom_bits"] as? Double)
-        XCTAssertEqual(headroom, 36 - Foundation.log2(maximum * 4096), accuracy: 1e-9)
+        XCTAssertEqual(headroom, 41 - Foundation.log2(maximum * 4096), accuracy: 1e-9)
         XCTAssertGreaterThan(try XCTUnwrap(report["min_stored_headroom_bits"] as? Double), 0)
     }
 

@@ -7,23 +7,34 @@ final class FixedPointMathTests: XCTestCase {
     let format = FixedPointFormat.design
     lazy var math = FixedPointMath(format: format)
 
-    /// exp(x) on every element of [−14, 0]. Bound: the formula's own error e^x − (1 + x/64)^64 (computed
-    /// here in Double) plus rounding: ⌊x/64⌋ is off by < 1 LSB, which the 64th power scales by at most
-    /// 64·y^63 ≤ 64 LSB, and the i-th squaring's floor (≤ 1 LSB) is scaled by 2^(6−i)·y^(2^(6−i)−1) ≤ 2^(6−i):
-    /// ≤ 127 LSB in all, 0.031. Below the clip the result is 0.
+    /// exp(x) on every element of [−14, 0], for the default (s = 10 squarings at 19 working bits, ℓ = 42)
+    /// and the design's (s = 6 at f = 12). Bound: the formula's own error |(1 + x/2^s)^(2^s) − e^x|
+    /// (computed here in Double) plus rounding at w working bits: ⌊x/2^s⌋ is off by < 1 unit of 2^(−w),
+    /// which the 2^s-th power scales by at most 2^s·y^(2^s − 1) ≤ 2^s, the i-th squaring's floor (≤ 2^(−w)) is
+    /// scaled by ≤ 2^(s−i), and the final truncation to f bits costs < 2^(−f): ≤ (2^(s+1) − 1)·2^(−w) + 2^(−f).
+    /// Below the clip the result is 0.
     func testExpOnItsDomain() {
-        var worstRounding = 0.0
+        for math in [FixedPointMath(format: .audited), FixedPointMath(format: .audited, expSquarings: 6, expFractionBits: 12)] {
+            checkExp(math)
+        }
+    }
+
+    private func checkExp(_ math: FixedPointMath) {
+        let s = Double(math.expSquarings), w = Double(math.expFractionBits)
+        let rounding = (Foundation.pow(2, s + 1) - 1) * Foundation.pow(2, -w) + 1 / 4096.0
+        var worstRounding = 0.0, worst = 0.0
         for step in stride(from: -(14 << 12), through: 0, by: 1) {
             let x = Int64(step)
             let real = format.decode(x)
-            let formula = Foundation.pow(1 + real / 64, 64)
+            let formula = Foundation.pow(1 + real / Foundation.pow(2, s), Foundation.pow(2, s))
             let value = format.decode(math.exp(x))
-            XCTAssertLessThanOrEqual(abs(value - Foundation.exp(real)), abs(formula - Foundation.exp(real)) + 127 / 4096.0, "x = \(real)")
+            XCTAssertLessThanOrEqual(abs(value - Foundation.exp(real)), abs(formula - Foundation.exp(real)) + rounding, "x = \(real)")
             worstRounding = max(worstRounding, abs(value - formula))
+            worst = max(worst, abs(value - Foundation.exp(real)))
         }
+        print("exp, s = \(math.expSquarings), \(math.expFractionBits) working bits: worst error vs e^x \(worst), vs the formula \(worstRounding)")
         XCTAssertEqual(math.exp(format.encode(-14.001)), 0, "clipped below −14")
         XCTAssertEqual(math.exp(0), 4096, "exp(0) = 1 exactly")
-        print("exp: worst rounding error vs (1 + x/64)^64: \(worstRounding)")
     }
 
     /// Relative error of 1/x over x in [2^−12, 2^20) at f = 12 and at 2f = 24 input fraction bits. Bound:

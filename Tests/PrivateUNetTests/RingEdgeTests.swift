@@ -12,6 +12,9 @@ final class RingEdgeTests: XCTestCase {
     func testDesignFormatIs37Bits12FractionBits() {
         XCTAssertEqual(format.ringBits, 37)
         XCTAssertEqual(format.fractionBits, 12)
+        XCTAssertEqual(FixedPointFormat.audited.ringBits, 42)
+        XCTAssertEqual(FixedPointFormat.audited.fractionBits, 12)
+        XCTAssertEqual(FixedPointFormat.audited.wrap(1 << 41), -(1 << 41))
     }
 
     func testWrapAtTheEdges() {

@@ -38,8 +38,8 @@ struct AuditRangesCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Denoising steps per prompt.")
     var steps: Int = 25
 
-    @Option(parsing: .unconditional, help: "Ring bits ℓ of the reference (the design's 37).")
-    var ringBits: Int = 37
+    @Option(parsing: .unconditional, help: "Ring bits ℓ of the reference (default 42, the reference's; the design's 37).")
+    var ringBits: Int = 42
 
     @Option(parsing: .unconditional, help: "Fraction bits f (the design's 12).")
     var fractionBits: Int = 12
