@@ -56,6 +56,19 @@ final class PrivateUNetCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
     }
 
+    func testFormatOptionsNeedFixedArithmeticAndSaneWidths() throws {
+        let directory = try temporaryDirectory()
+        let output = directory.appendingPathComponent("never.png").path
+        let base = ["generate", "--model", Self.model, "--prompt", "x", "--steps", "1", "--output", output]
+        let floatWithRing = try HEDiffProcess.run(base + ["--fixed-ring-bits", "44"])
+        XCTAssertNotEqual(floatWithRing.status, 0)
+        XCTAssertTrue(floatWithRing.stderr.contains("need --unet-arithmetic fixed"), floatWithRing.stderr)
+        let tooNarrow = try HEDiffProcess.run(base + ["--unet-arithmetic", "fixed", "--fixed-ring-bits", "20", "--fixed-fraction-bits", "12"])
+        XCTAssertNotEqual(tooNarrow.status, 0)
+        XCTAssertTrue(tooNarrow.stderr.contains("--fixed-ring-bits must lie in"), tooNarrow.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output))
+    }
+
     func testAuditRangesReportsEveryLayerWithHeadroom() throws {
         let result = try HEDiffProcess.run([
             "private", "audit-ranges", "--model", Self.model, "--prompt-count", "1", "--steps", "2", "--json",
