@@ -29,7 +29,7 @@ public struct FixedPointFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// The reference's default, ℓ = 42, f = 12: the smallest ring in which every layer kept ≥ 8 bits of
     /// headroom over the range audit (48 held-out prompts × 25 steps; docs/TWO-PARTY.md). At ℓ = 37 the
-    /// cross-attention's PV accumulator kept only 3.7 bits and 32 other accumulators less than 8.
+    /// cross-attention's PV accumulator kept only 3.7 bits, and 32 accumulators in all kept less than 8.
     /// Nothing wrapped at ℓ = 37 on those runs, so both formats gave bit-identical results there.
     public static let audited = try! FixedPointFormat(ringBits: 42, fractionBits: 12)
 
