@@ -69,13 +69,8 @@ struct FixedAttention: Sendable {
                     largestLogit = max(largestLogit, abs(logit))
                 }
                 largestSpread = max(largestSpread, rowMaximum - rowMinimum)
-                var rowSum: Int64 = 0
-                for s in 0..<sourceCount {
-                    logits[s] = context.math.exp(format.wrap(logits[s] &- rowMaximum))
-                    rowSum = format.wrap(rowSum &+ logits[s])
-                }
+                let (rowSum, reciprocal) = context.math.softmaxNumerators(&logits, maximum: rowMaximum)
                 largestRowSum = max(largestRowSum, abs(rowSum))
-                let reciprocal = context.math.reciprocal(rowSum, inputFractionBits: f)
                 for j in 0..<headWidth {
                     var accumulator: Int64 = 0
                     for s in 0..<sourceCount { accumulator = accumulator &+ logits[s] &* v[s * width + offset + j] }

@@ -111,6 +111,19 @@ public struct FixedPointMath: Sendable {
         return NormalizedValue(mantissa: y, exponent: -q)
     }
 
+    /// The softmax of a row as attention computes it, before the normalisation: `row` (logits at f bits)
+    /// becomes p = exp(logit − maximum), the row sum Σp stays at f bits, and its reciprocal is returned
+    /// normalised; softmax_i = p_i · 1/Σp, applied by the caller (after P·V, DESIGN.md §2.6) with `scale`.
+    /// `maximum` is the row's largest logit (the exact shift) or a public bound.
+    public func softmaxNumerators(_ row: inout [Int64], maximum: Int64) -> (sum: Int64, reciprocal: NormalizedValue) {
+        var sum: Int64 = 0
+        for index in row.indices {
+            row[index] = exp(format.wrap(row[index] &- maximum))
+            sum = format.wrap(sum &+ row[index])
+        }
+        return (sum, reciprocal(sum, inputFractionBits: format.fractionBits))
+    }
+
     /// A product p at 2f fraction bits (an element times a mantissa) scaled by 2^exponent and brought to
     /// f fraction bits: floor(p · 2^exponent / 2^f), with the ring's wrap.
     @inline(__always) public func scale(_ product: Int64, exponent: Int) -> Int64 {

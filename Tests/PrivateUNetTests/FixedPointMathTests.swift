@@ -1,6 +1,7 @@
 import Foundation
 import PrivateUNet
 import XCTest
+import _TestSupport
 
 /// exp, reciprocal and rsqrt against Foundation's functions.
 final class FixedPointMathTests: XCTestCase {
@@ -84,5 +85,40 @@ final class FixedPointMathTests: XCTestCase {
         XCTAssertEqual(math.scale(3 << 24, exponent: -2), (3 << 12) >> 2)
         XCTAssertEqual(math.scale(-1, exponent: 0), -1)
         XCTAssertEqual(math.scale(5, exponent: 14), 20)
+    }
+}
+
+/// Softmax rows as attention builds them (exp of the shifted logits, row sum, normalised reciprocal),
+/// against Foundation's exp on seeded random logits.
+final class SoftmaxTests: XCTestCase {
+    func testSoftmaxRows() {
+        let format = FixedPointFormat.audited
+        let math = FixedPointMath(format: format)
+        var generator = SeededGenerator(seed: 77)
+        var worst = 0.0, worstSum = 0.0
+        for length in [2, 16, 64, 77] {
+            for spread in [0.5, 4.0, 20.0] {
+                for _ in 0..<50 {
+                    let logits = (0..<length).map { _ in (Double(generator.next() >> 11) * 0x1p-53 - 0.5) * 2 * spread }
+                    var row = logits.map { format.encode($0) }
+                    let maximum = row.max()!
+                    let (_, reciprocal) = math.softmaxNumerators(&row, maximum: maximum)
+                    let probabilities = row.map { format.decode(math.scale($0 &* reciprocal.mantissa, exponent: reciprocal.exponent)) }
+                    // The float softmax of the encoded logits.
+                    let decoded = logits.map { format.decode(format.encode($0)) }
+                    let top = decoded.max()!
+                    let weights = decoded.map { Foundation.exp($0 - top) }
+                    let total = weights.reduce(0, +)
+                    for (p, w) in zip(probabilities, weights) { worst = max(worst, abs(p - w / total)) }
+                    worstSum = max(worstSum, abs(probabilities.reduce(0, +) - 1))
+                }
+            }
+        }
+        // Bound: each p carries exp's error (≤ 1.9·10⁻³ absolute, tested above) and the clip's (< e^−14); the
+        // normalisation multiplies by 1/Σp ≤ 1 with ≤ 2^−9 relative error and floors twice (2 LSB):
+        // |p̂ − p| ≤ 1.9·10⁻³ + 2^−9 + 2·2^−12 ≈ 4.3·10⁻³. Sum: n ≤ 77 floors of ≤ 1 LSB each on top: ≤ 2.3 %.
+        XCTAssertLessThanOrEqual(worst, 4.3e-3)
+        XCTAssertLessThanOrEqual(worstSum, 0.023)
+        print("softmax: worst |p − softmax| \(worst), worst |Σp − 1| \(worstSum)")
     }
 }
