@@ -38,40 +38,24 @@ struct FixedNorm: Sendable {
         return (norm, gamma, beta)
     }
 
-    /// ⌊a / n⌋ for the signed ring value a.
-    @inline(__always) static func floorDivide(_ a: Int64, by n: Int64) -> Int64 {
-        a >= 0 ? a / n : -((-a + n - 1) / n)
-    }
-
-    /// Normalises one group: `indices(j)` gives the j-th element's position, `channelOf(j)` its channel.
+    /// Normalises the group of `count` elements starting at `base`; `channel(j)` is the j-th element's channel.
     private func normalizeGroup(
-        _ values: inout [Int64], count: Int, index: (Int) -> Int, channel: (Int) -> Int, context: EvaluationContext,
+        _ values: inout [Int64], base: Int, count: Int, channel: (Int) -> Int, context: EvaluationContext,
         largestSum: inout Int64, largestSquares: inout Int64
     ) {
         let format = context.format
-        let f = format.fractionBits
-        let n = Int64(count)
-        var sum: Int64 = 0
-        for j in 0..<count { sum = sum &+ values[index(j)] }
-        largestSum = max(largestSum, abs(sum))
-        let mean = Self.floorDivide(format.wrap(sum), by: n)
-        var squares: Int64 = 0
-        for j in 0..<count {
-            let d = format.wrap(values[index(j)] &- mean)
-            values[index(j)] = d
-            squares = squares &+ d &* d
-        }
-        largestSquares = max(largestSquares, squares == .min ? .max : abs(squares))
-        let wideShift = Int64(64 - context.varianceRingBits)
-        let reduced = (squares << wideShift) >> wideShift  // Σd² mod 2^varianceRingBits, signed
-        let variance = format.wrap(Self.floorDivide(reduced, by: n) &+ epsilon)
-        let r = context.math.reciprocalSquareRoot(variance, inputFractionBits: 2 * f)
+        let statistics = context.math.normalizationStatistics(
+            values[base..<(base + count)], epsilon: epsilon, varianceRingBits: context.varianceRingBits)
+        largestSum = max(largestSum, abs(statistics.sum))
+        largestSquares = max(largestSquares, statistics.sumOfSquares == .min ? .max : abs(statistics.sumOfSquares))
+        let r = statistics.reciprocalDeviation
         for j in 0..<count {
             let c = channel(j)
+            let d = format.wrap(values[base + j] &- statistics.mean)
             let s = affine.map { format.multiply(r.mantissa, $0.gamma[c]) } ?? r.mantissa
-            var y = context.math.scale(values[index(j)] &* s, exponent: r.exponent)
+            var y = context.math.scale(d &* s, exponent: r.exponent)
             if let affine { y = format.wrap(y &+ affine.beta[c]) }
-            values[index(j)] = y
+            values[base + j] = y
         }
     }
 
@@ -83,7 +67,7 @@ struct FixedNorm: Sendable {
         for g in 0..<groupCount {
             let base = g * perGroup * plane
             normalizeGroup(
-                &values, count: perGroup * plane, index: { base + $0 }, channel: { g * perGroup + $0 / plane },
+                &values, base: base, count: perGroup * plane, channel: { g * perGroup + $0 / plane },
                 context: context, largestSum: &largestSum, largestSquares: &largestSquares)
         }
         recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, context: context)
@@ -97,7 +81,7 @@ struct FixedNorm: Sendable {
         for row in 0..<count {
             let base = row * channels
             normalizeGroup(
-                &values, count: channels, index: { base + $0 }, channel: { $0 }, context: context,
+                &values, base: base, count: channels, channel: { $0 }, context: context,
                 largestSum: &largestSum, largestSquares: &largestSquares)
         }
         recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, context: context)

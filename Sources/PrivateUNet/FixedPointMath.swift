@@ -111,6 +111,42 @@ public struct FixedPointMath: Sendable {
         return NormalizedValue(mantissa: y, exponent: -q)
     }
 
+    /// What a norm computes from one group: μ = ⌊Σx/n⌋ (exact division by the public n), Σd² for d = x − μ at
+    /// 2f fraction bits summed in Z_{2^varianceRingBits}, var = ⌊Σd²/n⌋ + ε (ε at 2f bits, back in Z_{2^ℓ}),
+    /// and 1/√var normalised. `sum` and `sumOfSquares` are the exact integers, for the range audit.
+    public struct NormalizationStatistics: Sendable {
+        public let mean: Int64
+        public let reciprocalDeviation: NormalizedValue
+        public let sum: Int64
+        public let sumOfSquares: Int64
+    }
+
+    /// `NormalizationStatistics` of a group of ring elements at f fraction bits; `epsilon` at 2f bits.
+    public func normalizationStatistics<Values: Collection<Int64>>(
+        _ values: Values, epsilon: Int64, varianceRingBits: Int
+    ) -> NormalizationStatistics {
+        let n = Int64(values.count)
+        var sum: Int64 = 0
+        for value in values { sum = sum &+ value }
+        let mean = Self.floorDivide(format.wrap(sum), by: n)
+        var squares: Int64 = 0
+        for value in values {
+            let d = format.wrap(value &- mean)
+            squares = squares &+ d &* d
+        }
+        let wideShift = Int64(64 - varianceRingBits)
+        let reduced = (squares << wideShift) >> wideShift  // Σd² mod 2^varianceRingBits, signed
+        let variance = format.wrap(Self.floorDivide(reduced, by: n) &+ epsilon)
+        return NormalizationStatistics(
+            mean: mean, reciprocalDeviation: reciprocalSquareRoot(variance, inputFractionBits: 2 * format.fractionBits),
+            sum: sum, sumOfSquares: squares)
+    }
+
+    /// ⌊a / n⌋ for a signed a and n > 0.
+    @inline(__always) static func floorDivide(_ a: Int64, by n: Int64) -> Int64 {
+        a >= 0 ? a / n : -((-a + n - 1) / n)
+    }
+
     /// The softmax of a row as attention computes it, before the normalisation: `row` (logits at f bits)
     /// becomes p = exp(logit − maximum), the row sum Σp stays at f bits, and its reciprocal is returned
     /// normalised; softmax_i = p_i · 1/Σp, applied by the caller (after P·V, DESIGN.md §2.6) with `scale`.

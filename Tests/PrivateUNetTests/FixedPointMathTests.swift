@@ -122,3 +122,42 @@ final class SoftmaxTests: XCTestCase {
         print("softmax: worst |p − softmax| \(worst), worst |Σp − 1| \(worstSum)")
     }
 }
+
+/// A norm's statistics and its normalised output (LayerNorm without affine, as the transformer blocks
+/// use it) against the float definition, on seeded random groups of several scales.
+final class NormalizationTests: XCTestCase {
+    func testNormalizedGroupsMatchTheFloatDefinition() {
+        let format = FixedPointFormat.audited
+        let math = FixedPointMath(format: format)
+        let epsilon = 1e-5
+        let epsilonElement = format.encode(epsilon, fractionBits: 24)
+        var generator = SeededGenerator(seed: 78)
+        var worst = 0.0
+        for count in [64, 1024, 3072] {
+            for scale in [0.05, 1.0, 30.0] {
+                for _ in 0..<5 {
+                    let offset = (Double(generator.next() >> 11) * 0x1p-53 - 0.5) * 8
+                    let group = (0..<count).map { _ in format.encode(offset + (Double(generator.next() >> 11) * 0x1p-53 - 0.5) * 2 * scale) }
+                    let statistics = math.normalizationStatistics(group, epsilon: epsilonElement, varianceRingBits: 52)
+                    let r = statistics.reciprocalDeviation
+                    let output = group.map { format.decode(math.scale(format.wrap($0 &- statistics.mean) &* r.mantissa, exponent: r.exponent)) }
+                    // Float oracle on the encoded inputs.
+                    let xs = group.map { format.decode($0) }
+                    let mean = xs.reduce(0, +) / Double(count)
+                    let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(count)
+                    let deviation = (variance + epsilon).squareRoot()
+                    for (y, x) in zip(output, xs) {
+                        let z = (x - mean) / deviation
+                        // Bound: rsqrt's 2^−9 relative error times |z|, the mean's floor (< 1 LSB of x, i.e.
+                        // 2^−12/σ in z), the variance's floors (relative 2^−24/var, negligible here) and the final
+                        // floor (1 LSB): |z|·2^−9 + 2^−12/σ + 2^−12.
+                        let bound = abs(z) * 0x1p-9 + 0x1p-12 / deviation + 0x1p-12
+                        XCTAssertLessThanOrEqual(abs(y - z), bound, "count \(count), scale \(scale)")
+                        worst = max(worst, abs(y - z))
+                    }
+                }
+            }
+        }
+        print("normalisation: worst |y − z| \(worst)")
+    }
+}
