@@ -11,6 +11,7 @@
 //                  └───────► Imaging (pixel images, PNG, PSNR/SSIM, safe output files; knows no Tensor)
 //   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
 //                            └─► OTKernels (C: AES-NI with function-level target attributes, GF(2^255−19) product)
+//   hediff ─► PrivateUNet ─► StableDiffusion, SecretSharing   (fixed-point reference of the private U-Net)
 //   _TestSupport ─► StableDiffusion   (helpers for the test targets; no product)
 //
 // No unsafe flags, so that other packages can depend on these libraries by version. This
@@ -61,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "hediff",
             dependencies: [
-                "Benchmarks", "CKKS", "HEDiffusion", "Imaging", "StableDiffusion", "TwoPartyCompute",
+                "Benchmarks", "CKKS", "HEDiffusion", "Imaging", "PrivateUNet", "StableDiffusion", "TwoPartyCompute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "SecretSharing", dependencies: ["RingArithmetic"]),
@@ -70,6 +71,9 @@ let package = Package(
             name: "ObliviousTransfer",
             dependencies: ["SecretSharing", "RingArithmetic", "OTKernels", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TwoPartyCompute", dependencies: ["SecretSharing", "ObliviousTransfer"]),
+        // The private U-Net's fixed-point reference (plaintext integers, what the 2PC protocol computes);
+        // reads configs and weights through StableDiffusion, which imports nothing of it.
+        .target(name: "PrivateUNet", dependencies: ["SecretSharing", "StableDiffusion", "Tensor"]),
         // Helpers shared by the test targets (no product: not part of the libraries).
         .target(name: "_TestSupport", dependencies: ["StableDiffusion"], path: "Tests/_TestSupport"),
         .testTarget(name: "ModularArithmeticTests", dependencies: ["ModularArithmetic", "BigInt", "_TestSupport"]),
@@ -88,6 +92,7 @@ let package = Package(
         .testTarget(name: "SecretSharingTests", dependencies: ["SecretSharing", "_TestSupport"]),
         .testTarget(name: "ObliviousTransferTests", dependencies: ["ObliviousTransfer", "SecretSharing", "_TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "TwoPartyComputeTests", dependencies: ["TwoPartyCompute", "ObliviousTransfer", "SecretSharing", "_TestSupport"]),
+        .testTarget(name: "PrivateUNetTests", dependencies: ["PrivateUNet", "SecretSharing", "StableDiffusion", "Tensor", "_TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "CKKS"]),
         .testTarget(name: "HEDiffCLITests", dependencies: ["hediff", "HEDiffusion", "Imaging", "StableDiffusion"]),
     ]

@@ -11,7 +11,10 @@ struct HEDiff: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hediff",
         abstract: "Privacy-preserving Stable Diffusion on CKKS homomorphic encryption.",
-        subcommands: [GenerateCommand.self, CompareCommand.self, AuditCommand.self, TokenizeCommand.self, BenchCommand.self, CKKSCommand.self])
+        subcommands: [
+            GenerateCommand.self, CompareCommand.self, AuditCommand.self, TokenizeCommand.self, BenchCommand.self, CKKSCommand.self,
+            PrivateCommand.self,
+        ])
 
     static func main() {
         selectBLASKernels()

@@ -100,4 +100,57 @@ final class MillionInputTests: XCTestCase {
         }
         XCTAssertEqual(wrong, [0, 0, 0, 0], "B2A, multiplexer, extension, table")
     }
+
+    /// x·y and x² mod 2^ℓ (Gilboa cross terms) on uniform ring elements, against Ring.multiply.
+    func testProductsOnAMillionInputs() throws {
+        var g = SeededGenerator(seed: 203)
+        let ring = Ring.z37
+        let x = (0..<total).map { _ in ring.random(using: &g) }
+        let y = (0..<total).map { _ in ring.random(using: &g) }
+        let (x0, x1) = ring.share(x, using: &g)
+        let (y0, y1) = ring.share(y, using: &g)
+        let first = (0..<total).flatMap { [x0[$0], y0[$0]] }
+        let second = (0..<total).flatMap { [x1[$0], y1[$0]] }
+        let (a, b) = try run(width: 2, first, second) { s, chunk in
+            let packed = Array(chunk)
+            let n = packed.count / 2
+            let xs = (0..<n).map { packed[2 * $0] }, ys = (0..<n).map { packed[2 * $0 + 1] }
+            let product = try s.multiply(xs, ys)
+            let square = try s.square(xs)
+            return (0..<n).flatMap { [product[$0], square[$0]] }
+        }
+        var wrong = [0, 0]
+        for i in 0..<total {
+            if ring.add(a[2 * i], b[2 * i]) != ring.multiply(x[i], y[i]) { wrong[0] += 1 }
+            if ring.add(a[2 * i + 1], b[2 * i + 1]) != ring.multiply(x[i], x[i]) { wrong[1] += 1 }
+        }
+        XCTAssertEqual(wrong, [0, 0], "multiply, square")
+    }
+
+    /// Truncation (exact and ±1 LSB) and extension with `range: .full` on uniform elements of the whole
+    /// ring, edges included, against the signed value's floor shift and its sign extension.
+    func testFullRangeTruncationAndExtensionOnAMillionInputs() throws {
+        var g = SeededGenerator(seed: 204)
+        let ring = Ring.z37, wide = try Ring(bitWidth: 48)
+        let edges: [UInt64] = [0, ring.mask, ring.minimumSigned, ring.minimumSigned - 1, 1, ring.minimumSigned + 1]
+        let values = edges + (0..<(total - edges.count)).map { _ in ring.random(using: &g) }
+        let (x0, x1) = ring.share(values, using: &g)
+        let (a, b) = try run(width: 1, x0, x1) { s, chunk in
+            let x = Array(chunk)
+            let exact = try s.truncate(x, by: 12, mode: .exact, range: .full)
+            let approximate = try s.truncate(x, by: 12, mode: .approximate, range: .full)
+            let extended = try s.extend(x, to: wide, range: .full)
+            return (0..<x.count).flatMap { [exact[$0], approximate[$0], extended[$0]] }
+        }
+        var wrong = [0, 0, 0]
+        for i in 0..<total {
+            let signed = ring.signedValue(values[i])
+            let floor = signed >> 12
+            if ring.signedValue(ring.add(a[3 * i], b[3 * i])) != floor { wrong[0] += 1 }
+            let approximate = ring.signedValue(ring.add(a[3 * i + 1], b[3 * i + 1]))
+            if approximate != floor && approximate != floor - 1 { wrong[1] += 1 }
+            if wide.signedValue(wide.add(a[3 * i + 2], b[3 * i + 2])) != signed { wrong[2] += 1 }
+        }
+        XCTAssertEqual(wrong, [0, 0, 0], "exact truncation, ±1 LSB truncation, extension (full range)")
+    }
 }

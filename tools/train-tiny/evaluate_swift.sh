@@ -6,7 +6,8 @@
 # Usage: tools/train-tiny/evaluate_swift.sh [MODES...]        (default modes: off sparse)
 # Environment: HEDIFF (default .build/release/hediff), PYTHON (default .venv/bin/python),
 #              MODEL (default Models/tiny-shapes), OUT (default /tmp/tiny-shapes-swift),
-#              GUIDANCE (default: hediff's default for the model), PROMPT_SET (held-out or training).
+#              GUIDANCE (default: hediff's default for the model), PROMPT_SET (held-out or training),
+#              ARITHMETIC (the U-Net's: float, the default, or fixed — the private U-Net's integer reference).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 hediff="${HEDIFF:-$root/.build/release/hediff}"
@@ -28,7 +29,7 @@ for mode in "${modes[@]}"; do
     seed=0
     while IFS=$'\t' read -r file prompt; do
         "$hediff" generate --model "$model" --prompt "$prompt" --steps 25 "${guidance[@]}" --seed "$seed" \
-            --privacy "$mode" --output "$dir/$file" 2>/dev/null >/dev/null
+            --privacy "$mode" --unet-arithmetic "${ARITHMETIC:-float}" --output "$dir/$file" 2>/dev/null >/dev/null
         seed=$((seed + 1))
     done < "$out/prompts.tsv"
     echo "== $mode: $seed images in ${SECONDS} s"

@@ -13,6 +13,8 @@ public struct StableDiffusionPipeline: Sendable {
     public let tokenizer: CLIPTokenizer
     public let textEncoder: CLIPTextEncoder
     public let unet: UNet2DConditionModel
+    /// What the denoising loop asks for ε: `unet` unless replaced (e.g. by a fixed-point reference of it).
+    public var noisePredictor: any NoisePredictor
     public let vae: AutoencoderKL
     /// The folder's `scheduler_config.json`; every sampler is built from it, as diffusers' `from_config` does.
     public let schedulerConfiguration: SchedulerConfiguration
@@ -24,6 +26,7 @@ public struct StableDiffusionPipeline: Sendable {
         self.tokenizer = tokenizer
         self.textEncoder = textEncoder
         self.unet = unet
+        self.noisePredictor = unet
         self.vae = vae
         self.schedulerConfiguration = schedulerConfiguration
     }
@@ -108,7 +111,7 @@ public struct StableDiffusionPipeline: Sendable {
             let start = ContinuousClock.now
             let timestep = scheduler.timesteps[first + stepIndex]
             let input = try scheduler.scaleModelInput(latents)
-            let prediction = try unet(
+            let prediction = try noisePredictor(
                 guided ? Tensor.concatenated([input, input], axis: 0) : input, timestep: timestep,
                 encoderHiddenStates: textStates)
             let noise = try guided ? Self.guide(prediction, scale: configuration.guidanceScale) : prediction

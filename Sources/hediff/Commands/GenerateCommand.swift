@@ -38,6 +38,9 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup(title: "Privacy")
     var privacy: PrivacyOptions
 
+    @OptionGroup(title: "U-Net arithmetic")
+    var arithmetic: UNetArithmeticOptions
+
     private var width: Int? { images.width }
     private var height: Int? { images.height }
     private var batchSize: Int { images.batchSize }
@@ -89,7 +92,8 @@ struct GenerateCommand: ParsableCommand {
         if let seed { configuration.seed = seed }
         try privacy.checkAffine(configuration, source: source)
         let start = try image.map { try ImageFile.read(from: URL(fileURLWithPath: $0), maximumPixelCount: PNG.maximumPixelCount) }
-        let pipeline = try StableDiffusionPipeline(source: source, loadingVAEEncoder: image != nil)
+        let pipeline = try arithmetic.configured(
+            StableDiffusionPipeline(source: source, loadingVAEEncoder: image != nil), source: source)
         if let start {
             configuration.initImage = .init(image: try startImage(start, multiple: pipeline.imageSideMultiple), strength: strength ?? 0.8)
             configuration.width = configuration.initImage?.image.width
@@ -127,7 +131,7 @@ struct GenerateCommand: ParsableCommand {
                 prompt: prompt, negativePrompt: sampling.negativePrompt, configuration: configuration, seed: seedText,
                 width: result.images.first?.width ?? 0, height: result.images.first?.height ?? 0,
                 model: URL(fileURLWithPath: source.location).lastPathComponent, privacy: privacy.privacy,
-                heParameters: privacy.heParams.rawValue, loras: model.loras)
+                heParameters: privacy.heParams.rawValue, loras: model.loras, unetArithmetic: arithmetic.metadataField)
             try files.write(result.images, text: metadata.textChunks)
             for url in files.urls { print(url.path) }
         }

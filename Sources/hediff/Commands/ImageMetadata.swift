@@ -17,6 +17,8 @@ struct ImageMetadata {
     var privacy: PrivacyMode
     var heParameters: String
     var loras: [String]
+    /// "U-Net arithmetic: fixed (…)" for the fixed-point reference U-Net; nil for the float one.
+    var unetArithmetic: String? = nil
 
     /// The PNG text chunks: `parameters` (A1111) and `Software`.
     var textChunks: [(keyword: String, value: String)] {
@@ -30,6 +32,7 @@ struct ImageMetadata {
         if !loras.isEmpty { fields.append("LoRA: \(loras.joined(separator: "; "))") }
         fields.append("Privacy: \(privacy.rawValue)")
         if privacy.isPrivate { fields.append("HE parameters: \(heParameters)") }
+        if let unetArithmetic { fields.append(unetArithmetic) }
         let negative = negativePrompt.isEmpty ? "" : "\nNegative prompt: \(negativePrompt)"
         return [("parameters", prompt + negative + "\n" + fields.joined(separator: ", ")), ("Software", "hediff")]
     }
