@@ -109,13 +109,13 @@ enum ScratchPool {
         let capacity: Int
     }
 
+    /// Buffers ready for reuse, in increasing order of capacity.
     private static let kept = Mutex<[Entry]>([])
 
     static func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int) {
+        // `kept` is sorted by capacity, so the first that fits is the smallest that fits.
         let reused = kept.withLock { entries -> Entry? in
-            guard let index = entries.indices.filter({ entries[$0].capacity >= count })
-                .min(by: { entries[$0].capacity < entries[$1].capacity }) else { return nil }
-            return entries.remove(at: index)
+            entries.firstIndex { $0.capacity >= count }.map { entries.remove(at: $0) }
         }
         if let reused { return (reused.pointer, reused.capacity) }
         return (.allocate(capacity: count), count)

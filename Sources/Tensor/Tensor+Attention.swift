@@ -93,8 +93,6 @@ struct AttentionGeometry {
         let itemCount = batch * headCount * blocksPerHead
         // Every head's keys transposed and values gathered into contiguous matrices, once per call,
         // so that every block's GEMMs read unit-stride operands.
-        let headCount = self.headCount, keyLength = self.keyLength, headWidth = self.headWidth
-        let valueHeadWidth = self.valueHeadWidth, queryWidth = self.queryWidth, valueWidth = self.valueWidth
         let keysTransposed = ScratchBuffer(count: batch * keyLength * queryWidth)
         let values = ScratchBuffer(count: batch * keyLength * valueWidth)
         let gathered = UncheckedSendable((keysTransposed.pointer, values.pointer))
