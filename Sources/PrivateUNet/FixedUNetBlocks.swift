@@ -17,6 +17,17 @@ struct FixedBlockSettings {
             weights, name: name, channels: channels, headCount: headCount, layerCount: layers, contextWidth: contextWidth,
             groupCount: groupCount, format: format)
     }
+
+    /// A block's `attentions.0 … attentions.(count − 1)`, one transformer per ResNet.
+    func transformers(
+        _ block: WeightReader, name: String, count: Int, channels: Int, headCount: Int, layers: Int
+    ) throws -> [FixedTransformer] {
+        try (0..<count).map {
+            try transformer(
+                block.scoped("attentions").scoped(String($0)), name: "\(name).attentions.\($0)", channels: channels,
+                headCount: headCount, layers: layers)
+        }
+    }
 }
 
 /// `CrossAttnDownBlock2D` / `DownBlock2D` and its stride-2 downsampler, on ring elements.
@@ -35,11 +46,8 @@ struct FixedDownBlock: Sendable {
                 $0 == 0 ? inChannels : outChannels, outChannels)
         }
         attentions = crossAttention
-            ? try (0..<layerCount).map {
-                try settings.transformer(
-                    weights.scoped("attentions").scoped(String($0)), name: "\(name).attentions.\($0)", channels: outChannels,
-                    headCount: headCount, layers: transformerLayers)
-            }
+            ? try settings.transformers(
+                weights, name: name, count: layerCount, channels: outChannels, headCount: headCount, layers: transformerLayers)
             : []
         guard !downsample || downsamplePadding == 1 else {
             throw PrivateUNetError.unsupported("downsample_padding \(downsamplePadding) (SD v1.x uses 1)")
@@ -92,11 +100,8 @@ struct FixedUpBlock: Sendable {
                 inputChannels + skipChannels, outChannels)
         }
         attentions = crossAttention
-            ? try (0..<layerCount).map {
-                try settings.transformer(
-                    weights.scoped("attentions").scoped(String($0)), name: "\(name).attentions.\($0)", channels: outChannels,
-                    headCount: headCount, layers: transformerLayers)
-            }
+            ? try settings.transformers(
+                weights, name: name, count: layerCount, channels: outChannels, headCount: headCount, layers: transformerLayers)
             : []
         upsampler = upsample
             ? try FixedConv2D(
