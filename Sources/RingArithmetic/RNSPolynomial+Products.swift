@@ -3,18 +3,7 @@ import ModularArithmetic
 /// Ring products: pointwise in evaluation form, hence defined only there.
 extension RNSPolynomial where Form == Evaluation {
     /// self ·= other (the ring product, pointwise).
-    public mutating func multiply(_ other: RNSPolynomial) {
-        precondition(basis == other.basis, "operands have different bases")
-        let n = degree
-        let moduli = basis.moduli
-        other.data.withUnsafeBufferPointer { rhs in
-            data.withUnsafeMutableBufferPointer { lhs in
-                for (i, q) in moduli.enumerated() {
-                    for j in (i * n)..<((i + 1) * n) { lhs[j] = q.multiply(lhs[j], rhs[j]) }
-                }
-            }
-        }
-    }
+    public mutating func multiply(_ other: RNSPolynomial) { combine(other) { $0.multiply($1, $2) } }
 
     /// self += a · b (products accumulated).
     public mutating func multiplyAdd(_ a: RNSPolynomial, _ b: RNSPolynomial) {

@@ -70,8 +70,10 @@ public struct RNSPolynomial<Form: PolynomialForm>: Sendable, Equatable {
 // MARK: - Arithmetic in either form
 
 extension RNSPolynomial {
+    /// self[j] = op(q_i, self[j], other[j]) for every residue: the one loop behind the
+    /// element-wise operations of either form (the ring product reuses it in evaluation form).
     @inline(__always)
-    private mutating func combine(_ other: RNSPolynomial, _ op: (Modulus, UInt64, UInt64) -> UInt64) {
+    mutating func combine(_ other: RNSPolynomial, _ op: (Modulus, UInt64, UInt64) -> UInt64) {
         precondition(basis == other.basis, "operands have different bases")
         let n = degree
         let moduli = basis.moduli
