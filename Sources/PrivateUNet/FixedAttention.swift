@@ -6,7 +6,8 @@
 /// entries measure); p = exp(·) by `FixedPointMath.exp` (clip included); the row sum of p stays
 /// at f bits; PV = ⌊p·v / 2^f⌋; and 1/row-sum (`reciprocal`, normalised) is applied **after** PV:
 /// out = ⌊PV·r_m·2^e / 2^f⌋. Audit entries: `.logits`, `.logit_spread` (max over rows of
-/// max − min), `.row_sum`, `.pv`, `.attention` (the normalised output).
+/// max − min), `.row_sum`, `.pv`, `.attention` (the normalised output; its accumulator is PV·r_m before
+/// the scaling). exp's own products need no entry: they are bounded by construction (`FixedPointMath`).
 struct FixedAttention: Sendable {
     let name: String
     let query: FixedLinear
@@ -52,7 +53,7 @@ struct FixedAttention: Sendable {
         let headWidth = width / headCount
         var attended = [Int64](repeating: 0, count: count * width)
         var largestLogitAccumulator: Int64 = 0, largestLogit: Int64 = 0, largestSpread: Int64 = 0
-        var largestRowSum: Int64 = 0, largestPVAccumulator: Int64 = 0, largestPV: Int64 = 0
+        var largestRowSum: Int64 = 0, largestPVAccumulator: Int64 = 0, largestPV: Int64 = 0, largestNormalising: Int64 = 0
         var logits = [Int64](repeating: 0, count: sourceCount)
         for head in 0..<headCount {
             let offset = head * headWidth
@@ -77,7 +78,9 @@ struct FixedAttention: Sendable {
                     largestPVAccumulator = max(largestPVAccumulator, abs(accumulator))
                     let pv = format.truncate(accumulator, by: f)
                     largestPV = max(largestPV, abs(pv))
-                    attended[row * width + offset + j] = context.math.scale(pv &* reciprocal.mantissa, exponent: reciprocal.exponent)
+                    let normalising = pv &* reciprocal.mantissa
+                    largestNormalising = max(largestNormalising, abs(normalising))
+                    attended[row * width + offset + j] = context.math.scale(normalising, exponent: reciprocal.exponent)
                 }
             }
         }
@@ -86,7 +89,9 @@ struct FixedAttention: Sendable {
             recorder.record(name + ".logit_spread", stored: largestSpread)
             recorder.record(name + ".row_sum", stored: largestRowSum)
             recorder.record(name + ".pv", stored: largestPV, accumulator: largestPVAccumulator, accumulatorFractionBits: 2 * f, accumulatorRingBits: format.ringBits)
-            recorder.record(name + ".attention", stored: maximumMagnitude(attended))
+            recorder.record(
+                name + ".attention", stored: maximumMagnitude(attended), accumulator: largestNormalising,
+                accumulatorFractionBits: 2 * f, accumulatorRingBits: format.ringBits)
         }
         return output(attended, count: count, context: context).adding(residual, format)
     }

@@ -8,7 +8,8 @@
 /// groups (−2.6 bits of headroom on one evaluation; docs/TWO-PARTY.md records the correction);
 /// var = ⌊Σd² / n⌋ + round(ε·2^(2f)), back in Z_{2^ℓ}; r = rsqrt(var) as mantissa·2^e (`FixedPointMath`);
 /// per channel s = ⌊r_m·γ / 2^f⌋ (or r_m when the affine is folded into the next linear layer);
-/// y = ⌊d·s·2^e / 2^f⌋ + β. The audit records the outputs and |Σd²| (accumulator) under the norm's name, |Σx| under `.sum`.
+/// y = ⌊d·s·2^e / 2^f⌋ + β. The audit records the outputs and |Σd²| (accumulator) under the norm's name, |Σx| under `.sum`,
+/// |d·s| under `.scaling`.
 struct FixedNorm: Sendable {
     let name: String
     let channels: Int
@@ -41,7 +42,7 @@ struct FixedNorm: Sendable {
     /// Normalises the group of `count` elements starting at `base`; `channel(j)` is the j-th element's channel.
     private func normalizeGroup(
         _ values: inout [Int64], base: Int, count: Int, channel: (Int) -> Int, context: EvaluationContext,
-        largestSum: inout Int64, largestSquares: inout Int64
+        largestSum: inout Int64, largestSquares: inout Int64, largestScaling: inout Int64
     ) {
         let format = context.format
         let statistics = context.math.normalizationStatistics(
@@ -53,7 +54,9 @@ struct FixedNorm: Sendable {
             let c = channel(j)
             let d = format.wrap(values[base + j] &- statistics.mean)
             let s = affine.map { format.multiply(r.mantissa, $0.gamma[c]) } ?? r.mantissa
-            var y = context.math.scale(d &* s, exponent: r.exponent)
+            let product = d &* s
+            largestScaling = max(largestScaling, product == .min ? .max : abs(product))
+            var y = context.math.scale(product, exponent: r.exponent)
             if let affine { y = format.wrap(y &+ affine.beta[c]) }
             values[base + j] = y
         }
@@ -63,35 +66,41 @@ struct FixedNorm: Sendable {
     func groupNorm(_ x: [Int64], plane: Int, context: EvaluationContext) -> [Int64] {
         var values = x
         let perGroup = channels / groupCount
-        var largestSum: Int64 = 0, largestSquares: Int64 = 0
+        var largestSum: Int64 = 0, largestSquares: Int64 = 0, largestScaling: Int64 = 0
         for g in 0..<groupCount {
             let base = g * perGroup * plane
             normalizeGroup(
                 &values, base: base, count: perGroup * plane, channel: { g * perGroup + $0 / plane },
-                context: context, largestSum: &largestSum, largestSquares: &largestSquares)
+                context: context, largestSum: &largestSum, largestSquares: &largestSquares, largestScaling: &largestScaling)
         }
-        recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, context: context)
+        recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, largestScaling: largestScaling, context: context)
         return values
     }
 
     /// LayerNorm of tokens `[count, C]` over each token's channels.
     func layerNorm(_ x: [Int64], count: Int, context: EvaluationContext) -> [Int64] {
         var values = x
-        var largestSum: Int64 = 0, largestSquares: Int64 = 0
+        var largestSum: Int64 = 0, largestSquares: Int64 = 0, largestScaling: Int64 = 0
         for row in 0..<count {
             let base = row * channels
             normalizeGroup(
                 &values, base: base, count: channels, channel: { $0 }, context: context,
-                largestSum: &largestSum, largestSquares: &largestSquares)
+                largestSum: &largestSum, largestSquares: &largestSquares, largestScaling: &largestScaling)
         }
-        recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, context: context)
+        recordRanges(values, largestSum: largestSum, largestSquares: largestSquares, largestScaling: largestScaling, context: context)
         return values
     }
 
-    /// Output magnitudes and |Σd²| (2f fraction bits) under the norm's name, |Σx| under `name.sum`.
-    private func recordRanges(_ output: [Int64], largestSum: Int64, largestSquares: Int64, context: EvaluationContext) {
+    /// Output magnitudes and |Σd²| (2f fraction bits) under the norm's name, |Σx| under `name.sum`, and the
+    /// product d·s before its scaling by 2^e under `name.scaling` (an accumulator in Z_{2^ℓ}).
+    private func recordRanges(
+        _ output: [Int64], largestSum: Int64, largestSquares: Int64, largestScaling: Int64, context: EvaluationContext
+    ) {
         guard let recorder = context.recorder else { return }
         recorder.record(name + ".sum", stored: largestSum)
+        recorder.record(
+            name + ".scaling", stored: 0, accumulator: largestScaling, accumulatorFractionBits: 2 * context.format.fractionBits,
+            accumulatorRingBits: context.format.ringBits)
         recorder.record(
             name, stored: maximumMagnitude(output), accumulator: largestSquares,
             accumulatorFractionBits: 2 * context.format.fractionBits, accumulatorRingBits: context.varianceRingBits)

@@ -13,14 +13,21 @@ public struct NormalizedValue: Sendable, Equatable {
 
 /// exp, reciprocal and rsqrt as integer-only procedures (private-unet/DESIGN.md §2.4, §2.6).
 ///
-/// - exp(x), x ≤ 0: 0 below −`expClip`, else (1 + ⌊x/2^s⌋)^(2^s) by s = `expSquarings` truncated
-///   squarings (BumbleBee's form, with its clip), working at `expFractionBits` fraction bits and truncated
-///   back to f at the end. Defaults: s = 10, 19 working bits (at ℓ = 42; at most (ℓ − 3)/2 so that
-///   y² < 2^(ℓ−2), the known-MSB truncation's bound). The design's s = 6 at f = 12 bits put the
-///   formula's own relative error e^(−x²/2^(s+1)) (12 % at x = −4) and 64 LSB of amplified rounding
-///   into every attention weight: ε's error vs float at t = 21 was 0.87 %, against 0.18 % with these
-///   defaults (docs/TWO-PARTY.md). Error bound: |(1 + x/2^s)^(2^s) − e^x| + (2^(s+1) − 1)·2^(−w) + 2^(−f)
-///   for w working bits (tested).
+/// - exp(x), x ≤ 0: 0 below −`expClip`, else b^(2^s) for the second-order base b = 1 + u + u²/2,
+///   u = x/2^s, by s = `expSquarings` squarings, at `expFractionBits` working bits w, every truncation
+///   rounding to nearest (a public 2^(k−1) added before the shift by k: free in the protocol) and the
+///   result brought back to f bits the same way. Defaults: s = 6, 19 working bits at ℓ = 42 (at most
+///   (ℓ − 3)/2 so that b² < 2^(ℓ−2), the known-MSB truncation's bound), so u = 2x is exact.
+///   Why not BumbleBee's first-order base (1 + x/2^s)^(2^s) with floors (the design's, and this type's
+///   before): its own relative error e^(−x²/2^(s+1)) needs s = 10 to reach ≈ 1 LSB at f = 12, and ten
+///   floored squarings then add a bias of ≈ 2^(s−w); it erred by up to 8.0 LSB on [−14, 0] and decided
+///   the fixed-point U-Net's distance from float (with an exact exp, held-out image 011 went from 64.2 to 69.8 dB
+///   against float; docs/TWO-PARTY.md). The second-order base leaves e^x·|x|³/(6·2^(2s)) ≤ 1.4/(6·2^12) ≈ 1.4 LSB of
+///   formula error at s = 6 (measured worst error of the whole procedure: 0.9 LSB), with 7 products
+///   instead of 10. Error bound: |b^(2^s) − e^x| + 2.02·(2^s·1.5 + 2^(s−1))·2^(−w) + 2^(−f−1) (tested).
+///   Its products are bounded by construction, whatever the data: on x ≤ 0 (softmax subtracts the row
+///   maximum first) b ≤ 1, so every square is ≤ 2^(2w) + 2^(w−1) < 2^(ℓ−2) (the initializer requires
+///   2w ≤ ℓ − 3), which is why the range audit has no entry for them.
 /// - reciprocal and rsqrt: normalise by the position of the most significant bit (the protocol's
 ///   MSB-to-one-hot), look the normalised value's top bits up in a table of 2^f·m^(−1) or 2^f·m^(−½)
 ///   at the bucket's midpoint, then Newton steps y ← y(2 − my) or y ← y(3 − my²)/2, each product
@@ -28,12 +35,12 @@ public struct NormalizedValue: Sendable, Equatable {
 ///   4.1·10⁻⁴ at f = 12).
 public struct FixedPointMath: Sendable {
     public let format: FixedPointFormat
-    /// s in exp = (1 + x/2^s)^(2^s); default 10 (the design's 6 is too coarse, see above).
+    /// s in exp = (1 + u + u²/2)^(2^s), u = x/2^s; default 6.
     public let expSquarings: Int
     /// exp(x) = 0 below −expClip (the design keeps BumbleBee's 14).
     public let expClip: Double
-    /// Fraction bits of exp's working values (≥ f): x is shifted up (exact), 1 + x/2^s and the squarings
-    /// are kept at this precision, and the result is truncated back to f.
+    /// Fraction bits of exp's working values (≥ f): x is shifted up (exact), the base and the squarings
+    /// are kept at this precision, and the result is rounded back to f.
     public let expFractionBits: Int
     /// Index bits of the reciprocal and rsqrt tables.
     public let tableBits: Int
@@ -44,7 +51,7 @@ public struct FixedPointMath: Sendable {
     let rsqrtTable: [Int64]
 
     public init(
-        format: FixedPointFormat, expSquarings: Int = 10, expClip: Double = 14, expFractionBits: Int? = nil, tableBits: Int = 5,
+        format: FixedPointFormat, expSquarings: Int = 6, expClip: Double = 14, expFractionBits: Int? = nil, tableBits: Int = 5,
         newtonSteps: Int = 2
     ) {
         precondition(tableBits >= 1 && tableBits <= format.fractionBits, "table index bits must lie in 1…f")
@@ -52,8 +59,8 @@ public struct FixedPointMath: Sendable {
         self.expSquarings = expSquarings
         self.expClip = expClip
         self.expFractionBits = expFractionBits ?? max(format.fractionBits, min(format.fractionBits + 7, (format.ringBits - 3) / 2))
-        precondition(self.expFractionBits >= format.fractionBits && 2 * self.expFractionBits < format.ringBits - 1,
-                     "exp's working precision must lie in f…(ℓ − 2)/2")
+        precondition(self.expFractionBits >= format.fractionBits && 2 * self.expFractionBits <= format.ringBits - 3,
+                     "exp's working precision must lie in f…(ℓ − 3)/2")
         self.tableBits = tableBits
         self.newtonSteps = newtonSteps
         expClipElement = format.encode(-expClip)
@@ -65,14 +72,20 @@ public struct FixedPointMath: Sendable {
     }
 
     /// exp(x) for x ≤ 0 at f fraction bits (x > 0 is outside the protocol's domain; it is computed by the
-    /// same formula, which then underestimates).
+    /// same formula, which is then not accurate).
     @inline(__always) public func exp(_ x: Int64) -> Int64 {
         if x < expClipElement { return 0 }
-        let extra = Int64(expFractionBits - format.fractionBits)
-        let one = Int64(1) << Int64(expFractionBits)
-        var y = one &+ ((x << extra) >> Int64(expSquarings))
-        for _ in 0..<expSquarings { y = format.truncate(y &* y, by: expFractionBits) }
-        return y >> extra
+        let w = expFractionBits
+        let extra = w - format.fractionBits
+        let u = (x << Int64(extra)) >> Int64(expSquarings)
+        var y = (Int64(1) << Int64(w)) &+ u &+ roundingTruncate(u &* u, by: w + 1)
+        for _ in 0..<expSquarings { y = roundingTruncate(y &* y, by: w) }
+        return extra == 0 ? y : roundingTruncate(y, by: extra)
+    }
+
+    /// round(wrap(x) / 2^k) (halves up), k ≥ 1: the protocol's floor truncation of x + 2^(k−1).
+    @inline(__always) func roundingTruncate(_ x: Int64, by k: Int) -> Int64 {
+        format.truncate(x &+ (Int64(1) << Int64(k - 1)), by: k)
     }
 
     /// Position of the most significant set bit of x > 0.

@@ -85,13 +85,16 @@ struct FixedTransformer: Sendable {
             let projected = block.feedForwardIn(n3, count: plane, context: context)
             let inner = block.innerWidth
             var gated = [Int64](repeating: 0, count: plane * inner)
+            var largestProduct: Int64 = 0
             for row in 0..<plane {
                 for j in 0..<inner {
                     let hidden = projected[row * 2 * inner + j], gate = projected[row * 2 * inner + inner + j]
-                    gated[row * inner + j] = format.multiply(hidden, context.gelu(gate))
+                    let product = hidden &* context.gelu(gate)
+                    largestProduct = max(largestProduct, product == .min ? .max : abs(product))
+                    gated[row * inner + j] = format.truncate(product, by: format.fractionBits)
                 }
             }
-            context.record(block.name + ".geglu", stored: gated)
+            context.record(block.name + ".geglu", stored: gated, accumulator: largestProduct)
             tokens = block.feedForwardOut(gated, count: plane, context: context).adding(tokens, format)
         }
         let projected = projectionOut(tokens, count: plane, context: context)

@@ -8,26 +8,32 @@ final class FixedPointMathTests: XCTestCase {
     let format = FixedPointFormat.design
     lazy var math = FixedPointMath(format: format)
 
-    /// exp(x) on every element of [−14, 0], for the default (s = 10 squarings at 19 working bits, ℓ = 42)
-    /// and the design's (s = 6 at f = 12). Bound: the formula's own error |(1 + x/2^s)^(2^s) − e^x|
-    /// (computed here in Double) plus rounding at w working bits: ⌊x/2^s⌋ is off by < 1 unit of 2^(−w),
-    /// which the 2^s-th power scales by at most 2^s·y^(2^s − 1) ≤ 2^s, the i-th squaring's floor (≤ 2^(−w)) is
-    /// scaled by ≤ 2^(s−i), and the final truncation to f bits costs < 2^(−f): ≤ (2^(s+1) − 1)·2^(−w) + 2^(−f).
-    /// Below the clip the result is 0.
+    /// exp(x) on every element of [−14, 0], for the default (s = 6 squarings at 19 working bits, ℓ = 42)
+    /// and at f = 12 working bits. Bound: the formula's own error |b^(2^s) − e^x| for the base
+    /// b = 1 + r + r²/2, r = x/2^s (computed here in Double), plus rounding at w working bits: the base is
+    /// off by < 1.5 units of 2^(−w) (⌊x/2^s⌋'s floor, when the shift loses bits, and u²/2's rounding), each
+    /// squaring's rounding adds ≤ 2^(−w−1), and an error e in y becomes ≤ (y + y′)·e ≤ 2.02·e through a
+    /// square (values ≤ 1 + 2^(−w+1)); so ≤ 2.02^s·1.5·2^(−w) + (2.02^s − 1)/1.02·2^(−w−1), and the final
+    /// rounding to f bits adds 2^(−f−1). Below the clip the result is 0. The first-order form this
+    /// replaced (BumbleBee's, s = 10, floors) is checked to err by more than 7 LSB somewhere on the domain,
+    /// so the test tells the two apart.
     func testExpOnItsDomain() {
-        for math in [FixedPointMath(format: .audited), FixedPointMath(format: .audited, expSquarings: 6, expFractionBits: 12)] {
+        for math in [FixedPointMath(format: .audited), FixedPointMath(format: .audited, expFractionBits: 12)] {
             checkExp(math)
         }
+        XCTAssertGreaterThan(worstFirstOrderError(squarings: 10, workingBits: 19), 7.0 / 4096, "the first-order form's error")
     }
 
     private func checkExp(_ math: FixedPointMath) {
         let s = Double(math.expSquarings), w = Double(math.expFractionBits)
-        let rounding = (Foundation.pow(2, s + 1) - 1) * Foundation.pow(2, -w) + 1 / 4096.0
+        let growth = Foundation.pow(2.02, s)
+        let rounding = (growth * 1.5 + (growth - 1) / 1.02 / 2) * Foundation.pow(2, -w) + 0.5 / 4096
         var worstRounding = 0.0, worst = 0.0
         for step in stride(from: -(14 << 12), through: 0, by: 1) {
             let x = Int64(step)
             let real = format.decode(x)
-            let formula = Foundation.pow(1 + real / Foundation.pow(2, s), Foundation.pow(2, s))
+            let r = real / Foundation.pow(2, s)
+            let formula = Foundation.pow(1 + r + r * r / 2, Foundation.pow(2, s))
             let value = format.decode(math.exp(x))
             XCTAssertLessThanOrEqual(abs(value - Foundation.exp(real)), abs(formula - Foundation.exp(real)) + rounding, "x = \(real)")
             worstRounding = max(worstRounding, abs(value - formula))
@@ -36,6 +42,18 @@ final class FixedPointMathTests: XCTestCase {
         print("exp, s = \(math.expSquarings), \(math.expFractionBits) working bits: worst error vs e^x \(worst), vs the formula \(worstRounding)")
         XCTAssertEqual(math.exp(format.encode(-14.001)), 0, "clipped below −14")
         XCTAssertEqual(math.exp(0), 4096, "exp(0) = 1 exactly")
+    }
+
+    /// The worst |error| on [−14, 0] of (1 + ⌊x/2^s⌋)^(2^s) with floored squarings at w working bits
+    /// (BumbleBee's form, written out here independently of the type).
+    private func worstFirstOrderError(squarings s: Int, workingBits w: Int) -> Double {
+        var worst = 0.0
+        for step in stride(from: -(14 << 12), through: 0, by: 1) {
+            var y = (Int64(1) << Int64(w)) + ((Int64(step) << Int64(w - 12)) >> Int64(s))
+            for _ in 0..<s { y = (y * y) >> Int64(w) }
+            worst = max(worst, abs(Double(y >> Int64(w - 12)) / 4096 - Foundation.exp(Double(step) / 4096)))
+        }
+        return worst
     }
 
     /// Relative error of 1/x over x in [2^−12, 2^20) at f = 12 and at 2f = 24 input fraction bits. Bound:
@@ -114,10 +132,11 @@ final class SoftmaxTests: XCTestCase {
                 }
             }
         }
-        // Bound: each p carries exp's error (≤ 1.9·10⁻³ absolute, tested above) and the clip's (< e^−14); the
-        // normalisation multiplies by 1/Σp ≤ 1 with ≤ 2^−9 relative error and floors twice (2 LSB):
-        // |p̂ − p| ≤ 1.9·10⁻³ + 2^−9 + 2·2^−12 ≈ 4.3·10⁻³. Sum: n ≤ 77 floors of ≤ 1 LSB each on top: ≤ 2.3 %.
-        XCTAssertLessThanOrEqual(worst, 4.3e-3)
+        // Bound: each p carries exp's error (≤ 4.4·10⁻⁴ absolute: testExpOnItsDomain's bound at its largest,
+        // formula 5.7·10⁻⁵ + rounding 3.8·10⁻⁴) and the clip's (< e^−14); the normalisation multiplies by
+        // 1/Σp ≤ 1 with ≤ 2^−9 relative error and floors twice (2 LSB):
+        // |p̂ − p| ≤ 4.4·10⁻⁴ + 2^−9 + 2·2^−12 ≈ 2.9·10⁻³. Sum: n ≤ 77 floors of ≤ 1 LSB each on top: ≤ 2.3 %.
+        XCTAssertLessThanOrEqual(worst, 2.9e-3)
         XCTAssertLessThanOrEqual(worstSum, 0.023)
         print("softmax: worst |p − softmax| \(worst), worst |Σp − 1| \(worstSum)")
     }

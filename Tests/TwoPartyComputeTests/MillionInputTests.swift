@@ -46,6 +46,51 @@ final class MillionInputTests: XCTestCase {
         XCTAssertEqual(wrong, 0)
     }
 
+    /// The millionaire on private 36-bit inputs (half the pairs agree on a random number of top digits, so
+    /// the equality chain decides them; edges: equal, neighbours, 0 and 2^36 − 1), then comparisons of two
+    /// shared values, with a public threshold, and ReLU, on values whose difference stays in the signed range.
+    func testComparisonsOnAMillionInputs() throws {
+        var g = SeededGenerator(seed: 205)
+        let width = 36, mask: UInt64 = (1 << 36) - 1
+        var x: [UInt64] = [0, 0, mask, mask, 7, mask - 1], y: [UInt64] = [0, mask, mask, 0, 8, mask]
+        while x.count < total {
+            let a = g.next() & mask
+            let keptBits = UInt64(g.next() % UInt64(width + 1))  // low bits that may differ
+            let b = g.next() & 1 == 0 ? g.next() & mask : (a & ~((1 << keptBits) - 1)) | (g.next() & ((1 << keptBits) - 1))
+            x.append(a)
+            y.append(b & mask)
+        }
+        let (lt0, lt1) = try run(x, y) { s, chunk in try s.lessThan(Array(chunk), bitCount: width).map { UInt64($0) } }
+        var wrongMillionaire = 0
+        for i in 0..<total where lt0[i] ^ lt1[i] != (x[i] < y[i] ? 1 : 0) { wrongMillionaire += 1 }
+        XCTAssertEqual(wrongMillionaire, 0, "millionaire, 36 bits")
+
+        let ring = Ring.z37
+        let limit = Int64(1) << 35, threshold: Int64 = -12_345
+        let u = (0..<total).map { _ in Int64(bitPattern: g.next()) % limit }
+        let v = (0..<total).map { i in i % 4 == 0 ? u[i] + Int64(bitPattern: g.next()) % 3 : Int64(bitPattern: g.next()) % limit }
+        let (u0, u1) = ring.share(u.map { ring.element($0) }, using: &g)
+        let (v0, v1) = ring.share(v.map { ring.element($0) }, using: &g)
+        let first = (0..<total).flatMap { [u0[$0], v0[$0]] }
+        let second = (0..<total).flatMap { [u1[$0], v1[$0]] }
+        let (a, b) = try run(width: 2, first, second) { s, chunk in
+            let packed = Array(chunk)
+            let n = packed.count / 2
+            let us = (0..<n).map { packed[2 * $0] }, vs = (0..<n).map { packed[2 * $0 + 1] }
+            let shared = try s.lessThan(us, vs)
+            let versusPublic = try s.lessThan(us, publicThreshold: threshold)
+            let rectified = try s.relu(us)
+            return (0..<n).flatMap { [UInt64(shared[$0]), UInt64(versusPublic[$0]), rectified[$0]] }
+        }
+        var wrong = [0, 0, 0]
+        for i in 0..<total {
+            if a[3 * i] ^ b[3 * i] != (u[i] < v[i] ? 1 : 0) { wrong[0] += 1 }
+            if a[3 * i + 1] ^ b[3 * i + 1] != (u[i] < threshold ? 1 : 0) { wrong[1] += 1 }
+            if ring.signedValue(ring.add(a[3 * i + 2], b[3 * i + 2])) != max(u[i], 0) { wrong[2] += 1 }
+        }
+        XCTAssertEqual(wrong, [0, 0, 0], "x < y shared, x < public threshold, ReLU")
+    }
+
     func testTruncationOnAMillionInputs() throws {
         var g = SeededGenerator(seed: 201)
         let ring = Ring.z37

@@ -12,7 +12,7 @@ import re
 
 def kind(name):
     last = name.split(".")[-1]
-    if last in ("logits", "logit_spread", "row_sum", "pv", "attention", "geglu", "sum"):
+    if last in ("logits", "logit_spread", "row_sum", "pv", "attention", "geglu", "sum", "scaling"):
         return last
     if re.fullmatch(r"norm\d?|conv_norm_out", last):
         return "norm"
