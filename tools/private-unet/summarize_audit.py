@@ -37,7 +37,7 @@ def main():
     kinds = {}
     for layer in report["layers"]:
         k = kinds.setdefault(kind(layer["name"]), {"stored": [], "acc": [], "acc_ring": None, "max": 0.0})
-        if layer["stored_headroom_bits"] is not None:
+        if layer.get("stored_headroom_bits") is not None:
             k["stored"].append((layer["stored_headroom_bits"], layer["name"]))
             k["max"] = max(k["max"], layer["stored_max"])
         if layer.get("accumulator_headroom_bits") is not None:
@@ -65,7 +65,7 @@ def main():
     below = [(l["accumulator_headroom_bits"], l["name"], "accumulator") for l in report["layers"]
              if l.get("accumulator_headroom_bits") is not None and l["accumulator_headroom_bits"] < args.threshold]
     below += [(l["stored_headroom_bits"], l["name"], "stored") for l in report["layers"]
-              if l["stored_headroom_bits"] is not None and l["stored_headroom_bits"] < args.threshold]
+              if l.get("stored_headroom_bits") is not None and l["stored_headroom_bits"] < args.threshold]
     print(f"\n{len(below)} entries below {args.threshold} bits:")
     for headroom, name, what in sorted(below):
         print(f"  {headroom:6.2f}  {what:11s}  {name}")
