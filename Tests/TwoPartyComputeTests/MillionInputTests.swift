@@ -38,7 +38,9 @@ final class MillionInputTests: XCTestCase {
     func testMostSignificantBitOnAMillionInputs() throws {
         var g = SeededGenerator(seed: 200)
         let ring = Ring.z37
-        let values = (0..<total).map { _ in ring.random(using: &g) }
+        // Edges: 0, −1, 1, −2^(ℓ−1), 2^(ℓ−1) − 1, and their neighbours.
+        let edges: [UInt64] = [0, ring.mask, 1, ring.minimumSigned, ring.minimumSigned - 1, ring.minimumSigned + 1, 2, ring.mask - 1]
+        let values = edges + (0..<(total - edges.count)).map { _ in ring.random(using: &g) }
         let (x0, x1) = ring.share(values, using: &g)
         let (a, b) = try run(x0, x1) { s, x in try s.mostSignificantBit(Array(x)).map { UInt64($0) } }
         var wrong = 0
@@ -95,7 +97,12 @@ final class MillionInputTests: XCTestCase {
         var g = SeededGenerator(seed: 201)
         let ring = Ring.z37
         let limit = Int64(1) << 35
-        let plain = (0..<total).map { _ in Int64(bitPattern: g.next()) % limit }
+        // Edges: the ends of the known-MSB range |x| < 2^35 and values at the truncation boundary, k·2^12 + {−1, 0, 1}.
+        var edges: [Int64] = [0, -1, 1, limit - 1, -limit + 1, limit - 2, -limit + 2]
+        for k: Int64 in [1, -1, 2, -2, 12_345, -12_345, (limit >> 12) - 1, -(limit >> 12)] {
+            edges += [k << 12 - 1, k << 12, k << 12 + 1].filter { $0 > -limit && $0 < limit }
+        }
+        let plain = edges + (0..<(total - edges.count)).map { _ in Int64(bitPattern: g.next()) % limit }
         let (x0, x1) = ring.share(plain.map { ring.element($0) }, using: &g)
         let (a, b) = try run(x0, x1) { s, x in try s.truncate(Array(x), by: 12, mode: .exact) }
         let (c, d) = try run(x0, x1) { s, x in try s.truncate(Array(x), by: 12, mode: .approximate) }
