@@ -6,6 +6,11 @@ public let iknpWidth = 128
 /// OTs per internal batch: rows of 8 KiB, 1 MiB of columns per message.
 let iknpBatch = 1 << 16
 
+/// Byte distance between consecutive rows of the scratch matrix: a full batch's row plus one cache line.
+/// Rows 8 KiB apart would all fall into the same few cache sets, and the transpose, which reads 16 bytes
+/// of every row in turn, would evict its own lines; one line of padding spreads them over the sets.
+let iknpRowStride = iknpBatch / 8 + 64
+
 /// The sender of IKNP OT extension. It holds a secret Δ ∈ {0,1}^128 and, per extended OT j, a block q_j;
 /// the receiver with choice bit r_j holds t_j = q_j ⊕ r_j·Δ. Every OT variant (random, chosen-message and
 /// correlated OTs in `IKNP+Variants.swift`, 1-out-of-N in `IKNP+OneOutOfN.swift`) is derived from these
@@ -24,8 +29,9 @@ public final class IKNPSender {
     var nextIndex: UInt64 = 0
     /// Index of the next 1-out-of-N message pad (`IKNP+OneOutOfN.swift`).
     var nextOneOutOfNIndex: UInt64 = 0
-    /// Scratch for one batch: q's rows and the receiver's columns, reused, wiped on release.
-    private var matrix = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
+    /// Scratch for one batch: q's rows (`iknpRowStride` apart) and the receiver's columns, reused, wiped on
+    /// release.
+    private var matrix = [UInt8](repeating: 0, count: iknpWidth * iknpRowStride)
     private var u = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
 
     /// Runs 128 base OTs as their receiver, with the bits of a fresh random Δ as choices.
@@ -58,7 +64,7 @@ public final class IKNPSender {
         matrix.withUnsafeMutableBytes { m in
             u.withUnsafeBytes { ub in
                 for i in 0..<iknpWidth {
-                    let row = (m.baseAddress! + i * rowBytes).assumingMemoryBound(to: Block.self)
+                    let row = (m.baseAddress! + i * iknpRowStride).assumingMemoryBound(to: Block.self)
                     columns[i].fill(row, count: blocksPerRow)
                     if deltaBits[i] {
                         let ui = (ub.baseAddress! + i * rowBytes).assumingMemoryBound(to: Block.self)
@@ -68,12 +74,12 @@ public final class IKNPSender {
             }
         }
         if n == blocksPerRow * 128 {
-            matrix.withUnsafeBytes { BitTranspose.transpose128(rows: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), rowBytes: rowBytes, into: out) }
+            matrix.withUnsafeBytes { BitTranspose.transpose128(rows: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), rowStride: iknpRowStride, rowBytes: rowBytes, into: out) }
         } else {
             var full = [Block](repeating: Block(), count: blocksPerRow * 128)
             matrix.withUnsafeBytes { m in
                 full.withUnsafeMutableBufferPointer {
-                    BitTranspose.transpose128(rows: m.baseAddress!.assumingMemoryBound(to: UInt8.self), rowBytes: rowBytes, into: $0.baseAddress!)
+                    BitTranspose.transpose128(rows: m.baseAddress!.assumingMemoryBound(to: UInt8.self), rowStride: iknpRowStride, rowBytes: rowBytes, into: $0.baseAddress!)
                 }
             }
             for j in 0..<n { out[j] = full[j] }
@@ -92,7 +98,7 @@ public final class IKNPReceiver {
     let channel: any Channel
     var nextIndex: UInt64 = 0
     var nextOneOutOfNIndex: UInt64 = 0
-    private var matrix = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
+    private var matrix = [UInt8](repeating: 0, count: iknpWidth * iknpRowStride)
     private var u = [UInt8](repeating: 0, count: iknpWidth * iknpBatch / 8)
 
     /// Runs 128 base OTs as their sender.
@@ -131,7 +137,7 @@ public final class IKNPReceiver {
                 r.withUnsafeBytes { rb in
                     let choiceBlocks = rb.baseAddress!.assumingMemoryBound(to: Block.self)
                     for i in 0..<iknpWidth {
-                        let t = (m.baseAddress! + i * rowBytes).assumingMemoryBound(to: Block.self)
+                        let t = (m.baseAddress! + i * iknpRowStride).assumingMemoryBound(to: Block.self)
                         let ui = (ub.baseAddress! + i * rowBytes).assumingMemoryBound(to: Block.self)
                         columns0[i].fill(t, count: blocksPerRow)
                         columns1[i].fill(ui, count: blocksPerRow)
@@ -142,12 +148,12 @@ public final class IKNPReceiver {
         }
         try u.withUnsafeBytes { try channel.send(UnsafeRawBufferPointer(rebasing: $0[0..<(iknpWidth * rowBytes)])) }
         if n == blocksPerRow * 128 {
-            matrix.withUnsafeBytes { BitTranspose.transpose128(rows: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), rowBytes: rowBytes, into: out) }
+            matrix.withUnsafeBytes { BitTranspose.transpose128(rows: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), rowStride: iknpRowStride, rowBytes: rowBytes, into: out) }
         } else {
             var full = [Block](repeating: Block(), count: blocksPerRow * 128)
             matrix.withUnsafeBytes { m in
                 full.withUnsafeMutableBufferPointer {
-                    BitTranspose.transpose128(rows: m.baseAddress!.assumingMemoryBound(to: UInt8.self), rowBytes: rowBytes, into: $0.baseAddress!)
+                    BitTranspose.transpose128(rows: m.baseAddress!.assumingMemoryBound(to: UInt8.self), rowStride: iknpRowStride, rowBytes: rowBytes, into: $0.baseAddress!)
                 }
             }
             for j in 0..<n { out[j] = full[j] }
