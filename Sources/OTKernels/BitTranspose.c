@@ -31,6 +31,9 @@ __attribute__((target("avx2")))
 static inline void transpose_32x128(const uint8_t *rows, size_t row_stride, uint8_t *out, int g) {
     static const int bitrev4[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
     __m256i a[16], b[16];
+    // Fully unrolled (the table lookups become constants): otherwise clang assembles the 256-bit registers
+    // through the stack, and the two 16-byte stores followed by a 32-byte load stall store forwarding.
+#pragma clang loop unroll(full)
     for (int i = 0; i < 16; i++) {
         __m128i low = _mm_loadu_si128((const __m128i *)(rows + (size_t)bitrev4[i] * row_stride));
         __m128i high = _mm_loadu_si128((const __m128i *)(rows + (size_t)(16 + bitrev4[i]) * row_stride));
@@ -52,6 +55,7 @@ static inline void transpose_32x128(const uint8_t *rows, size_t row_stride, uint
         a[i] = _mm256_unpacklo_epi8(b[2 * i], b[2 * i + 1]);
         a[i + 8] = _mm256_unpackhi_epi8(b[2 * i], b[2 * i + 1]);
     }
+#pragma clang loop unroll(full)
     for (int i = 0; i < 16; i++) {
         __m256i x = a[i];
         // Byte column c = bitrev4(i) holds bits 8c … 8c + 7 of each row: blocks 8c + 7 down to 8c.
