@@ -1,30 +1,42 @@
 import OTKernels
 
-/// AES-128 encryption under one expanded key: AES-NI when the CPU has it (the `OTKernels` C target, which
-/// enables the instructions per function so the package needs no compiler flags), else a portable
+/// AES-128 encryption under one expanded key: VAES (two blocks per instruction) or AES-NI when the CPU has
+/// it (the `OTKernels` C target, which enables the instructions per function so the package needs no
+/// compiler flags), else a portable
 /// byte-wise implementation. Used as the pseudorandom generator that stretches IKNP's base-OT seeds
 /// (`AESCounterPRG`) and as the fixed-key permutation of the correlation-robust hash
 /// (`CorrelationRobustHash`). Batches run eight blocks in flight, which hides the AESENC latency.
 public struct AES128: Sendable {
     /// Which code encrypts.
-    public enum Implementation: Sendable {
-        /// AES-NI when available, else portable.
+    public enum Implementation: Sendable, CaseIterable {
+        /// VAES on 256-bit registers when available, else AES-NI, else portable.
         case automatic
+        /// AES-NI on 128-bit registers when available (even where VAES is), else portable.
+        case aesNI
         /// The portable byte-wise algorithm (FIPS 197 §5.1), whatever the CPU.
         case portable
     }
 
     /// Whether this CPU has AES-NI (CPUID).
     public static let hardwareAvailable = hediff_aes_ni_available() == 1
+    /// Whether this CPU has VAES on 256-bit registers (CPUID, and XGETBV for the OS's YMM support).
+    public static let vaesAvailable = hediff_vaes_available() == 1
+
+    /// The kernel an instance runs.
+    private enum Kernel { case vaes, aesNI, portable }
 
     /// The 11 round keys, 176 bytes in memory order.
     private let roundKeys: [UInt8]
-    private let useHardware: Bool
+    private let kernel: Kernel
 
     /// Expands a 16-byte key (FIPS 197 §5.2).
     public init(key: Block, implementation: Implementation = .automatic) {
         roundKeys = AESKeySchedule.expand(key: key).flatMap { $0.bytes }
-        useHardware = implementation == .automatic && AES128.hardwareAvailable
+        switch implementation {
+        case .automatic where AES128.vaesAvailable: kernel = .vaes
+        case .automatic, .aesNI: kernel = AES128.hardwareAvailable ? .aesNI : .portable
+        case .portable: kernel = .portable
+        }
     }
 
     /// AES_k(block).
@@ -39,9 +51,12 @@ public struct AES128: Sendable {
         guard count > 0 else { return }
         let bytes = UnsafeMutableRawPointer(blocks).assumingMemoryBound(to: UInt8.self)
         roundKeys.withUnsafeBufferPointer { keys in
-            if useHardware {
+            switch kernel {
+            case .vaes:
+                hediff_aes128_encrypt_vaes(keys.baseAddress!, bytes, count)
+            case .aesNI:
                 hediff_aes128_encrypt_ni(keys.baseAddress!, bytes, count)
-            } else {
+            case .portable:
                 AESKeySchedule.sBox.withUnsafeBufferPointer { box in
                     hediff_aes128_encrypt_portable(keys.baseAddress!, box.baseAddress!, bytes, count)
                 }

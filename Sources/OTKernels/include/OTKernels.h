@@ -1,7 +1,7 @@
 // The inner loops of ObliviousTransfer written in C.
 //
-// AES-128 block encryption for the OT extension (ObliviousTransfer's AES128): AES-NI where the CPU has
-// it, chosen per function with target attributes so the package needs no compiler flags, and a
+// AES-128 block encryption for the OT extension (ObliviousTransfer's AES128): VAES or AES-NI where the
+// CPU has it, chosen per function with target attributes so the package needs no compiler flags, and a
 // portable byte-wise implementation otherwise. Round keys come from the caller (FIPS 197 §5.2 key
 // expansion, 11 round keys of 16 bytes in memory order).
 //
@@ -22,6 +22,13 @@ int hediff_aes_ni_available(void);
 /// Encrypts `count` 16-byte blocks in place with AES-NI, eight blocks in flight. Only call when
 /// hediff_aes_ni_available() returned 1.
 void hediff_aes128_encrypt_ni(const uint8_t round_keys[176], uint8_t *blocks, size_t count);
+
+/// 1 if this CPU executes VAES on 256-bit registers (VAES, AVX2 with OS support, AES-NI), else 0.
+int hediff_vaes_available(void);
+
+/// Encrypts `count` 16-byte blocks in place with VAES, sixteen blocks in eight 256-bit registers in
+/// flight. Only call when hediff_vaes_available() returned 1.
+void hediff_aes128_encrypt_vaes(const uint8_t round_keys[176], uint8_t *blocks, size_t count);
 
 /// Encrypts `count` 16-byte blocks in place with the byte-wise algorithm of FIPS 197 §5.1, given the
 /// S-box: slow, for CPUs without AES-NI.
