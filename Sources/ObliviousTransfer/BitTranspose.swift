@@ -30,15 +30,19 @@ public enum BitTranspose {
     /// Whether this CPU (and its OS) runs AVX2 code (CPUID and XGETBV).
     public static let avx2Available = hediff_avx2_available() == 1
 
-    /// The transpose of `rows`, 128 rows of `rowBytes` bytes (a multiple of 16) one after another:
-    /// `rowBytes · 8` blocks. The array form of the kernel IKNP runs on its scratch buffers.
-    public static func transpose(_ rows: [UInt8], rowBytes: Int, implementation: Implementation = .automatic) -> [Block] {
-        precondition(rowBytes >= 0 && rowBytes % 16 == 0 && rows.count == 128 * rowBytes, "128 rows of 16·k bytes")
+    /// The transpose of `rows`: 128 rows of `rowBytes` bytes (a multiple of 16), row i starting at byte
+    /// i · rowStride (rowBytes when nil; bytes between rows are ignored); `rowBytes · 8` blocks. The array
+    /// form of the kernel IKNP runs on its scratch buffers.
+    public static func transpose(_ rows: [UInt8], rowStride: Int? = nil, rowBytes: Int,
+                                 implementation: Implementation = .automatic) -> [Block] {
+        let stride = rowStride ?? rowBytes
+        precondition(rowBytes >= 0 && rowBytes % 16 == 0 && stride >= rowBytes, "rows of 16·k bytes, no overlap")
+        precondition(rows.count >= 127 * stride + rowBytes, "128 rows")
         var out = [Block](repeating: Block(), count: rowBytes * 8)
         guard rowBytes > 0 else { return out }
         rows.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { destination in
-                transpose128(rows: source.baseAddress!, rowStride: rowBytes, rowBytes: rowBytes,
+                transpose128(rows: source.baseAddress!, rowStride: stride, rowBytes: rowBytes,
                              into: destination.baseAddress!, implementation: implementation)
             }
         }

@@ -29,6 +29,21 @@ final class BitTransposeTests: XCTestCase {
         }
     }
 
+    func testRowsFurtherApartThanTheirLength() {
+        // IKNP pads its rows by a cache line; odd paddings check that only the row starts matter.
+        var generator = SeededGenerator(seed: 2025)
+        for (rowBytes, padding) in [(48, 64), (80, 8), (1024, 64), (16, 1)] {
+            let stride = rowBytes + padding
+            let padded = (0..<(128 * stride)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let dense = (0..<128).flatMap { i in padded[(i * stride)..<(i * stride + rowBytes)] }
+            let expected = naiveTranspose(dense, rowBytes: rowBytes)
+            for implementation in BitTranspose.Implementation.allCases {
+                XCTAssertEqual(BitTranspose.transpose(padded, rowStride: stride, rowBytes: rowBytes, implementation: implementation),
+                               expected, "\(implementation), rowBytes \(rowBytes), stride \(stride)")
+            }
+        }
+    }
+
     func testSingleBitsLandWhereTheDefinitionSays() {
         // One set bit at a time catches a transposition that is a permutation of the right bits.
         let rowBytes = 48
