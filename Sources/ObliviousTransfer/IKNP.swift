@@ -60,15 +60,6 @@ public final class IKNPSender {
         }
     }
 
-    /// Extends `count` OTs: receives the receiver's columns and returns q_0 … q_{count−1}.
-    func extend(count: Int) throws -> [Block] {
-        var result = [Block](repeating: Block(), count: count)
-        try result.withUnsafeMutableBufferPointer { r in
-            try extend(count: count) { q, offset, n in (r.baseAddress! + offset).update(from: q, count: n) }
-        }
-        return result
-    }
-
     /// One batch of n ≤ iknpBatch OTs into `q` (n rounded up to whole 128-OT blocks).
     private func extendBatch(_ n: Int) throws {
         let blocksPerRow = (n + 127) / 128
@@ -132,15 +123,6 @@ public final class IKNPReceiver {
             try t.withUnsafeBufferPointer { try body($0.baseAddress!, done, n) }
             done += n
         }
-    }
-
-    /// Extends OTs for `choices`: sends the columns and returns t_0 … t_{count−1}.
-    func extend(packedChoices: [UInt8], count: Int) throws -> [Block] {
-        var result = [Block](repeating: Block(), count: count)
-        try result.withUnsafeMutableBufferPointer { r in
-            try extend(packedChoices: packedChoices, count: count) { t, offset, n in (r.baseAddress! + offset).update(from: t, count: n) }
-        }
-        return result
     }
 
     /// One batch of n ≤ iknpBatch OTs into `t`.
