@@ -10,7 +10,7 @@
 //                  │                └─► Imaging
 //                  └───────► Imaging (pixel images, PNG, PSNR/SSIM, safe output files; knows no Tensor)
 //   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
-//                            └─► OTKernels (C: AES-NI with function-level target attributes, GF(2^255−19) product)
+//                            └─► OTKernels (C: VAES/AES-NI and an AVX2 bit transpose with function-level target attributes, GF(2^255−19) product)
 //   hediff ─► PrivateUNet ─► StableDiffusion, SecretSharing   (fixed-point reference of the private U-Net)
 //   _TestSupport ─► StableDiffusion   (helpers for the test targets; no product)
 //

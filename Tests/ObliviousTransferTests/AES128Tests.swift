@@ -25,7 +25,7 @@ final class AES128Tests: XCTestCase {
     }
 
     func testFIPS197AppendixC1() {
-        for implementation in [AES128.Implementation.automatic, .portable] {
+        for implementation in AES128.Implementation.allCases {
             let cipher = AES128(key: Block(bytes: hex("000102030405060708090a0b0c0d0e0f")), implementation: implementation)
             let out = cipher.encrypt(Block(bytes: hex("00112233445566778899aabbccddeeff")))
             XCTAssertEqual(out.bytes, hex("69c4e0d86a7b0430d8cdb78070b4c55a"), "\(implementation)")
@@ -34,14 +34,17 @@ final class AES128Tests: XCTestCase {
 
     func testBatchesMatchBoringSSL() throws {
         var generator = SeededGenerator(seed: 11)
-        for (count, implementation) in [(1, AES128.Implementation.automatic), (7, .automatic), (8, .automatic), (9, .automatic),
-                                        (16, .automatic), (19, .automatic), (1, .portable), (9, .portable), (19, .portable)] {
+        // Counts around the kernels' strides: 8 blocks (AES-NI), 16 and 2 (VAES), with odd remainders.
+        let hardwareCounts = [1, 2, 3, 7, 8, 9, 15, 16, 17, 19, 31, 32, 33, 50]
+        let cases = hardwareCounts.map { ($0, AES128.Implementation.automatic) } + hardwareCounts.map { ($0, .aesNI) }
+            + [(1, .portable), (9, .portable), (19, .portable)]
+        for (count, implementation) in cases {
             let key = Block(generator.next(), generator.next())
             let cipher = AES128(key: key, implementation: implementation)
             var blocks = (0..<count).map { _ in Block(generator.next(), generator.next()) }
             let expected = try blocks.map { try oracle(key: key, $0) }
             blocks.withUnsafeMutableBufferPointer { cipher.encrypt($0.baseAddress!, count: count) }
-            XCTAssertEqual(blocks, expected, "batch of \(count), \(implementation)")
+            XCTAssertEqual(blocks, expected, "batch of \(count), \(implementation), VAES available: \(AES128.vaesAvailable)")
         }
     }
 
