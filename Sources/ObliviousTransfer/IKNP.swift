@@ -23,7 +23,9 @@ public final class IKNPSender {
     /// Δ, secret.
     let delta: Block
     private var columns: [AESCounterPRG]
-    private let deltaBits: [Bool]
+    /// Bit i of Δ as a mask, all ones or all zeros, so that applying the receiver's columns does not
+    /// branch on the secret.
+    private var deltaMasks: [Block]
     let channel: any Channel
     /// Index of the next OT, the hash tweak; both ends advance it in lock step.
     var nextIndex: UInt64 = 0
@@ -42,7 +44,7 @@ public final class IKNPSender {
         let delta = Block(bytes: SecureRandom.bytes(16))
         let bits = (0..<iknpWidth).map { delta.bit($0) }
         self.delta = delta
-        deltaBits = bits
+        deltaMasks = (0..<iknpWidth).map { i in Block(repeating: 0 &- ((delta[i >> 6] >> UInt64(i & 63)) & 1)) }
         let seeds = try BaseOT.receive(choices: bits, channel: channel)
         columns = seeds.map { AESCounterPRG(seed: $0) }
     }
@@ -70,10 +72,10 @@ public final class IKNPSender {
                 for i in 0..<iknpWidth {
                     let row = (m.baseAddress! + i * iknpRowStride).assumingMemoryBound(to: Block.self)
                     columns[i].fill(row, count: blocksPerRow)
-                    if deltaBits[i] {
-                        let ui = (ub.baseAddress! + i * rowBytes).assumingMemoryBound(to: Block.self)
-                        for b in 0..<blocksPerRow { row[b] ^= ui[b] }
-                    }
+                    // q_i = G(k_i^Δ_i) ⊕ Δ_i·u_i, without a branch on Δ_i.
+                    let ui = (ub.baseAddress! + i * rowBytes).assumingMemoryBound(to: Block.self)
+                    let mask = deltaMasks[i]
+                    for b in 0..<blocksPerRow { row[b] ^= ui[b] & mask }
                 }
                 q.withUnsafeMutableBufferPointer { out in
                     BitTranspose.transpose128(rows: m.baseAddress!.assumingMemoryBound(to: UInt8.self), rowStride: iknpRowStride,
@@ -86,6 +88,7 @@ public final class IKNPSender {
     deinit {
         wipe(&matrix)
         wipe(&q)
+        wipe(&deltaMasks)
     }
 }
 
