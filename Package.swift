@@ -7,6 +7,7 @@
 //   hediff ─► HEDiffusion ─► CKKS ─► RingArithmetic ─► ModularArithmetic
 //                  │                       └─► swift-crypto (CSPRNG only)
 //                  ├───────► StableDiffusion ─► Tensor ─► CBLAS (OpenBLAS)
+//                  │                │          └─► TensorKernels (C: AVX-512 loops, function-level target attributes)
 //                  │                └─► Imaging
 //                  └───────► Imaging (pixel images, PNG, PSNR/SSIM, safe output files; knows no Tensor)
 //   TwoPartyCompute ─► ObliviousTransfer ─► SecretSharing ─► RingArithmetic   (private U-Net, 2PC)
@@ -50,7 +51,9 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        // AVX-512 inner loops in C, enabled per function and chosen at run time (no compiler flags).
+        .target(name: "TensorKernels"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "TensorKernels"]),
         // JPEG decoding through the system's libjpeg (Debian: libjpeg-dev), in C so that libjpeg's
         // longjmp error handling never crosses Swift frames.
         .target(name: "JPEGDecoding", linkerSettings: [.linkedLibrary("jpeg")]),

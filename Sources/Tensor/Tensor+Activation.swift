@@ -1,3 +1,4 @@
+import TensorKernels
 extension Tensor {
     /// SiLU (swish), x·σ(x): the activation of SD's ResNet blocks and time embedding.
     public func silu() -> Tensor {
@@ -85,8 +86,19 @@ extension Tensor {
 
     /// Replaces `count` (> 0) floats x with e^(x − max x), in place, and returns their sum: a softmax
     /// without its final scaling, which attention applies to its much smaller output instead.
+    ///
+    /// On CPUs with AVX-512 the C kernel `hediff_exponentiate_row_avx512` runs the same algorithm on
+    /// sixteen lanes per instruction (attention's softmax is ≈ 30 % of its time, and this loop is bound
+    /// by its instruction count, which AVX-512 halves).
     @inline(__always)
     static func exponentiateRow(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        if ElementwiseKernels.hasAVX512 { return hediff_exponentiate_row_avx512(row, count) }
+        return exponentiateRowPortably(row, count: count)
+    }
+
+    /// `exponentiateRow` in Swift SIMD: what CPUs without AVX-512 run.
+    @inline(__always)
+    static func exponentiateRowPortably(_ row: UnsafeMutablePointer<Float>, count: Int) -> Float {
         let maximum = FloatVector(repeating: VectorMath.max(row, count: count))
         var sum = FloatVector()
         var i = 0

@@ -1,0 +1,30 @@
+import Foundation
+import TensorKernels
+
+/// Whether Tensor's loops with an AVX-512 variant in the C target `TensorKernels` run it, decided once per
+/// process: yes when the CPU and the OS support AVX-512F, unless the environment sets HEDIFF_AVX512=off
+/// (to compare the two on one machine). The Swift code is compiled for AVX2 at most, so that one binary runs
+/// on every x86-64 machine; the C kernels enable AVX-512 per function.
+enum ElementwiseKernels {
+    static let hasAVX512 = hediff_avx512_available() == 1 && ProcessInfo.processInfo.environment["HEDIFF_AVX512"] != "off"
+}
+
+extension Tensor {
+    /// `values` with every x replaced by e^(x − max x) and their sum, through the AVX-512 kernel
+    /// (`avx512: true`, only where the CPU has it) or the portable Swift loop: for tests of both paths.
+    @_spi(Testing)
+    public static func exponentiatedRow(_ values: [Float], avx512: Bool) -> (values: [Float], sum: Float) {
+        precondition(!values.isEmpty, "a row needs at least one value")
+        precondition(!avx512 || hediff_avx512_available() == 1, "this CPU has no AVX-512")
+        var row = values
+        let sum = row.withUnsafeMutableBufferPointer { buffer in
+            avx512 ? hediff_exponentiate_row_avx512(buffer.baseAddress!, buffer.count)
+                : exponentiateRowPortably(buffer.baseAddress!, count: buffer.count)
+        }
+        return (row, sum)
+    }
+
+    /// Whether this CPU runs the AVX-512 kernels (for tests to know which paths they can reach).
+    @_spi(Testing)
+    public static var hasAVX512Kernels: Bool { hediff_avx512_available() == 1 }
+}

@@ -1,0 +1,70 @@
+#include "TensorKernels.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+int hediff_avx512_available(void) {
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    if ((ecx & bit_OSXSAVE) == 0) return 0;
+    unsigned int xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    (void)xcr0_high;
+    // XCR0: SSE (bit 1), AVX (bit 2), opmask (5), upper halves of ZMM0–15 (6), ZMM16–31 (7).
+    if ((xcr0_low & 0xE6) != 0xE6) return 0;
+    if (__get_cpuid_max(0, 0) < 7) return 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    return (ebx & bit_AVX512F) != 0;
+}
+
+/// e^x for x ≤ 0 on sixteen lanes; `VectorMath.boundedExp` written with AVX-512 (vscalefps builds 2^k).
+__attribute__((target("avx512f")))
+static inline __m512 bounded_exp(__m512 x) {
+    const __m512 lowest = _mm512_set1_ps(-87.33f);
+    const __m512 clamped = _mm512_max_ps(x, lowest);
+    const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(clamped, _mm512_set1_ps(1.44269504f)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693145751953125f), clamped);
+    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(1.428606765330187e-6f), r);
+    __m512 p = _mm512_set1_ps(1.0f / 720);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    const __mmask16 underflow = _mm512_cmp_ps_mask(x, lowest, _CMP_LT_OQ);
+    return _mm512_maskz_scalef_ps((__mmask16)~underflow, p, k);
+}
+
+__attribute__((target("avx512f")))
+float hediff_exponentiate_row_avx512(float *row, size_t count) {
+    const size_t whole = count / 16 * 16;
+    const __mmask16 tail = (__mmask16)((1u << (count - whole)) - 1);
+    __m512 largest = _mm512_set1_ps(-__builtin_inff());
+    for (size_t i = 0; i < whole; i += 16) largest = _mm512_max_ps(largest, _mm512_loadu_ps(row + i));
+    if (tail) largest = _mm512_mask_max_ps(largest, tail, largest, _mm512_maskz_loadu_ps(tail, row + whole));
+    const __m512 maximum = _mm512_set1_ps(_mm512_reduce_max_ps(largest));
+    __m512 sum = _mm512_setzero_ps();
+    for (size_t i = 0; i < whole; i += 16) {
+        const __m512 e = bounded_exp(_mm512_sub_ps(_mm512_loadu_ps(row + i), maximum));
+        sum = _mm512_add_ps(sum, e);
+        _mm512_storeu_ps(row + i, e);
+    }
+    if (tail) {
+        const __m512 e = bounded_exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, row + whole), maximum));
+        sum = _mm512_mask_add_ps(sum, tail, sum, e);
+        _mm512_mask_storeu_ps(row + whole, tail, e);
+    }
+    return _mm512_reduce_add_ps(sum);
+}
+#else
+int hediff_avx512_available(void) { return 0; }
+
+float hediff_exponentiate_row_avx512(float *row, size_t count) {
+    (void)row;
+    (void)count;
+    return 0;
+}
+#endif

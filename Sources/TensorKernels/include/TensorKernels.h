@@ -1,0 +1,19 @@
+// Tensor's inner loops in instructions the Swift code is not compiled for (it targets AVX2 at most, so that
+// one binary runs on every x86-64 machine we meet): AVX-512 here, enabled per function with target
+// attributes (no compiler flags) and chosen at run time by `hediff_avx512_available`. Each has a portable Swift counterpart in Tensor, which is what other
+// CPUs run and what the tests compare against.
+#ifndef HEDIFF_TENSOR_KERNELS_H
+#define HEDIFF_TENSOR_KERNELS_H
+
+#include <stddef.h>
+
+/// 1 if this CPU executes AVX-512F instructions and the OS saves the ZMM and mask registers, else 0.
+int hediff_avx512_available(void);
+
+/// Replaces the `count` (> 0) floats x of `row` with e^(x − max x), in place, and returns their sum: the
+/// same algorithm as Tensor's `VectorMath.boundedExp` (range reduction by ln 2 in two parts, a degree-6
+/// Taylor polynomial, results below e^−87.33 flushed to 0), sixteen lanes per instruction. Only call when
+/// hediff_avx512_available() returned 1.
+float hediff_exponentiate_row_avx512(float *row, size_t count);
+
+#endif
