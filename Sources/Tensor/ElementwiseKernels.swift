@@ -24,6 +24,24 @@ extension Tensor {
         return (row, sum)
     }
 
+    /// hidden ⊙ GELU(gate) through the AVX-512 kernel (`avx512: true`, only where the CPU has it) or the
+    /// portable Swift loop: for tests of both paths.
+    @_spi(Testing)
+    public static func gatedGELU(hidden: [Float], gate: [Float], avx512: Bool) -> [Float] {
+        precondition(hidden.count == gate.count, "hidden and gate must have the same length")
+        precondition(!avx512 || hediff_avx512_available() == 1, "this CPU has no AVX-512")
+        var out = [Float](repeating: .nan, count: hidden.count)
+        hidden.withUnsafeBufferPointer { h in
+            gate.withUnsafeBufferPointer { g in
+                out.withUnsafeMutableBufferPointer { o in
+                    guard let hb = h.baseAddress, let gb = g.baseAddress, let ob = o.baseAddress else { return }
+                    gegluRow(hidden: hb, gate: gb, into: ob, count: o.count, avx512: avx512)
+                }
+            }
+        }
+        return out
+    }
+
     /// Whether this CPU runs the AVX-512 kernels (for tests to know which paths they can reach).
     @_spi(Testing)
     public static var hasAVX512Kernels: Bool { hediff_avx512_available() == 1 }

@@ -44,13 +44,22 @@ extension Tensor {
                 let source = input.baseAddress!, destination = output.baseAddress!
                 Parallel.forEachRange(count: rows, work: scalarCount) { range in
                     for row in range {
-                        let hidden = source + row * last
-                        VectorMath.zip(hidden, hidden + half, destination + row * half, count: half) {
-                            $0 * Tensor.geluVector($1)
-                        }
+                        Tensor.gegluRow(hidden: source + row * last, gate: source + row * last + half, into: destination + row * half, count: half)
                     }
                 }
             }
+        }
+    }
+
+    /// out = hidden ⊙ GELU(gate) for one row of `count` floats: the AVX-512 kernel
+    /// `hediff_geglu_avx512` where the CPU has it (the loop is bound by erf's instruction count), else
+    /// Swift SIMD.
+    @inline(__always)
+    static func gegluRow(hidden: UnsafePointer<Float>, gate: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int, avx512: Bool = ElementwiseKernels.hasAVX512) {
+        if avx512 {
+            hediff_geglu_avx512(hidden, gate, out, count)
+        } else {
+            VectorMath.zip(hidden, gate, out, count: count) { $0 * Tensor.geluVector($1) }
         }
     }
 

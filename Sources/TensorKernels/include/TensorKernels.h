@@ -16,4 +16,9 @@ int hediff_avx512_available(void);
 /// hediff_avx512_available() returned 1.
 float hediff_exponentiate_row_avx512(float *row, size_t count);
 
+/// out[i] = hidden[i] · GELU(gate[i]) for `count` floats (GEGLU), GELU by erf as Tensor's `geluVector`
+/// (erf by Abramowitz & Stegun 7.1.26, absolute error below 2·10⁻⁷). `out` may alias `hidden`. Only call
+/// when hediff_avx512_available() returned 1.
+void hediff_geglu_avx512(const float *hidden, const float *gate, float *out, size_t count);
+
 #endif

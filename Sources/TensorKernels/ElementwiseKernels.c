@@ -38,6 +38,37 @@ static inline __m512 bounded_exp(__m512 x) {
     return _mm512_maskz_scalef_ps((__mmask16)~underflow, p, k);
 }
 
+/// erf(x) on sixteen lanes: `VectorMath.erf` (Abramowitz & Stegun 7.1.26, odd extension) written with AVX-512.
+__attribute__((target("avx512f")))
+static inline __m512 erf16(__m512 x) {
+    const __m512 a = _mm512_abs_ps(x);
+    const __m512 t = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), a, _mm512_set1_ps(1.0f)));
+    __m512 p = _mm512_set1_ps(1.061405429f);
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.453152027f));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-0.284496736f));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(0.254829592f));
+    const __m512 e = bounded_exp(_mm512_mul_ps(_mm512_sub_ps(_mm512_setzero_ps(), a), a));
+    const __m512 y = _mm512_fnmadd_ps(_mm512_mul_ps(p, t), e, _mm512_set1_ps(1.0f));
+    // Copy x's sign onto y (erf is odd).
+    const __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u));
+    return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(y), sign));
+}
+
+__attribute__((target("avx512f")))
+void hediff_geglu_avx512(const float *hidden, const float *gate, float *out, size_t count) {
+    const size_t whole = count / 16 * 16;
+    const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f), scale = _mm512_set1_ps(0.70710677f);
+    for (size_t i = 0; i <= whole; i += 16) {
+        const __mmask16 lanes = i < whole ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - whole)) - 1);
+        if (lanes == 0) break;
+        const __m512 g = _mm512_maskz_loadu_ps(lanes, gate + i);
+        const __m512 h = _mm512_maskz_loadu_ps(lanes, hidden + i);
+        const __m512 gelu = _mm512_mul_ps(_mm512_mul_ps(g, half), _mm512_add_ps(one, erf16(_mm512_mul_ps(g, scale))));
+        _mm512_mask_storeu_ps(out + i, lanes, _mm512_mul_ps(h, gelu));
+    }
+}
+
 __attribute__((target("avx512f")))
 float hediff_exponentiate_row_avx512(float *row, size_t count) {
     const size_t whole = count / 16 * 16;
@@ -66,5 +97,12 @@ float hediff_exponentiate_row_avx512(float *row, size_t count) {
     (void)row;
     (void)count;
     return 0;
+}
+
+void hediff_geglu_avx512(const float *hidden, const float *gate, float *out, size_t count) {
+    (void)hidden;
+    (void)gate;
+    (void)out;
+    (void)count;
 }
 #endif
