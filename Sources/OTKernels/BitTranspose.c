@@ -27,6 +27,16 @@ int hediff_avx2_available(void) {
 /// and leave register i holding byte column bitrev4(i) (the unpack rounds also bit-reverse the register
 /// order, which the bit-reversed load cancels). VPMOVMSKB then gathers bit 7 of that byte column for all
 /// 32 rows, which is 32 bits of one output block; adding the register to itself moves the next bit up.
+/// One round of the byte transpose: neighbouring registers interleaved byte by byte, low halves into
+/// out[0 … 7], high halves into out[8 … 15].
+__attribute__((target("avx2")))
+static inline void unpack_round(const __m256i in[16], __m256i out[16]) {
+    for (int i = 0; i < 8; i++) {
+        out[i] = _mm256_unpacklo_epi8(in[2 * i], in[2 * i + 1]);
+        out[i + 8] = _mm256_unpackhi_epi8(in[2 * i], in[2 * i + 1]);
+    }
+}
+
 __attribute__((target("avx2")))
 static inline void transpose_32x128(const uint8_t *rows, size_t row_stride, uint8_t *out, int g) {
     static const int bitrev4[16] = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
@@ -39,22 +49,10 @@ static inline void transpose_32x128(const uint8_t *rows, size_t row_stride, uint
         __m128i high = _mm_loadu_si128((const __m128i *)(rows + (size_t)(16 + bitrev4[i]) * row_stride));
         a[i] = _mm256_inserti128_si256(_mm256_castsi128_si256(low), high, 1);
     }
-    for (int i = 0; i < 8; i++) {
-        b[i] = _mm256_unpacklo_epi8(a[2 * i], a[2 * i + 1]);
-        b[i + 8] = _mm256_unpackhi_epi8(a[2 * i], a[2 * i + 1]);
-    }
-    for (int i = 0; i < 8; i++) {
-        a[i] = _mm256_unpacklo_epi8(b[2 * i], b[2 * i + 1]);
-        a[i + 8] = _mm256_unpackhi_epi8(b[2 * i], b[2 * i + 1]);
-    }
-    for (int i = 0; i < 8; i++) {
-        b[i] = _mm256_unpacklo_epi8(a[2 * i], a[2 * i + 1]);
-        b[i + 8] = _mm256_unpackhi_epi8(a[2 * i], a[2 * i + 1]);
-    }
-    for (int i = 0; i < 8; i++) {
-        a[i] = _mm256_unpacklo_epi8(b[2 * i], b[2 * i + 1]);
-        a[i + 8] = _mm256_unpackhi_epi8(b[2 * i], b[2 * i + 1]);
-    }
+    unpack_round(a, b);
+    unpack_round(b, a);
+    unpack_round(a, b);
+    unpack_round(b, a);
 #pragma clang loop unroll(full)
     for (int i = 0; i < 16; i++) {
         __m256i x = a[i];
