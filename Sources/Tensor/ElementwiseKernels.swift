@@ -42,6 +42,23 @@ extension Tensor {
         return out
     }
 
+    /// Winograd F(4×4, 3×3)'s transformed weights of `weights` (3×3 kernels, 9 floats each): 36 matrices of
+    /// one value per kernel, through the AVX-512 kernel or the portable Swift loop; for tests of both paths.
+    @_spi(Testing)
+    public static func winogradTransformedWeights(_ weights: [Float], avx512: Bool) -> [Float] {
+        precondition(weights.count % 9 == 0, "3×3 kernels take 9 floats each")
+        precondition(!avx512 || hediff_avx512_available() == 1, "this CPU has no AVX-512")
+        let pairs = weights.count / 9
+        var out = [Float](repeating: .nan, count: 36 * pairs)
+        weights.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { o in
+                guard let wb = w.baseAddress, let ob = o.baseAddress else { return }
+                WinogradConvolution.transformWeights(wb, pairs: pairs, into: ob, avx512: avx512)
+            }
+        }
+        return out
+    }
+
     /// Whether this CPU runs the AVX-512 kernels (for tests to know which paths they can reach).
     @_spi(Testing)
     public static var hasAVX512Kernels: Bool { hediff_avx512_available() == 1 }

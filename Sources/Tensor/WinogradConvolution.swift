@@ -1,3 +1,5 @@
+import TensorKernels
+
 /// 3×3 stride-1 convolution by Winograd's minimal filtering F(4×4, 3×3) (Lavin and Gray, "Fast
 /// Algorithms for Convolutional Neural Networks", 2016, interpolation points 0, ±1, ±2, ±½, ∞).
 ///
@@ -67,7 +69,7 @@ struct WinogradConvolution {
         let blockCount = (outputChannels + blockChannels - 1) / blockChannels
         let transformedWeights = ScratchBuffer(count: 36 * blockChannels * inputChannels)
         if blockCount == 1 {
-            transformWeights(weight, pairs: outputChannels * inputChannels, into: transformedWeights.pointer)
+            Self.transformWeights(weight, pairs: outputChannels * inputChannels, into: transformedWeights.pointer)
         }
 
         let totalRows = g.batch * tileRows
@@ -97,7 +99,7 @@ struct WinogradConvolution {
                 let firstChannel = block * blockChannels
                 let channels = min(blockChannels, outputChannels - firstChannel)
                 if blockCount > 1 {
-                    transformWeights(
+                    Self.transformWeights(
                         weight + firstChannel * inputChannels * 9, pairs: channels * inputChannels,
                         into: transformedWeights.pointer)
                 }
@@ -128,10 +130,20 @@ struct WinogradConvolution {
 
     /// U = G g Gᵀ for `pairs` consecutive kernels (a block of output channels × every input
     /// channel), stored as 36 matrices `[channels × Cin]` (one per tile position), eight kernels at
-    /// a time (one per lane), so that every store is a contiguous vector.
-    func transformWeights(_ weight: UnsafePointer<Float>, pairs: Int, into u: UnsafeMutablePointer<Float>) {
-        let groups = (pairs + Self.laneCount - 1) / Self.laneCount
+    /// a time (one per lane), so that every store is a contiguous vector. Where the CPU has AVX-512 the C
+    /// kernel `hediff_winograd_weights_avx512` does the same operations sixteen kernels at a time, with
+    /// gathers for the taps (the lane-by-lane loads below are most of this loop's time).
+    static func transformWeights(
+        _ weight: UnsafePointer<Float>, pairs: Int, into u: UnsafeMutablePointer<Float>, avx512: Bool = ElementwiseKernels.hasAVX512
+    ) {
         let pointer = UncheckedSendable(u)
+        if avx512 {
+            Parallel.forEachRange(count: (pairs + 15) / 16, work: pairs * 36) { range in
+                hediff_winograd_weights_avx512(weight, pairs, 16 * range.lowerBound, min(16 * range.upperBound, pairs), pointer.value)
+            }
+            return
+        }
+        let groups = (pairs + Self.laneCount - 1) / Self.laneCount
         Parallel.forEachRange(count: groups, work: pairs * 36) { range in
             let u = pointer.value
             withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36 + 18) { transformed in

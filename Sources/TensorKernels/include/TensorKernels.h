@@ -21,4 +21,10 @@ float hediff_exponentiate_row_avx512(float *row, size_t count);
 /// when hediff_avx512_available() returned 1.
 void hediff_geglu_avx512(const float *hidden, const float *gate, float *out, size_t count);
 
+/// Winograd F(4×4, 3×3)'s weight transform U = G g Gᵀ for kernels first ..< last of `pairs` consecutive 3×3
+/// kernels (`weight`, 9 floats each), written as 36 matrices of `pairs` floats (u[ξ·pairs + kernel] for
+/// tile position ξ), sixteen kernels per step: Tensor's `WinogradConvolution.transformWeights` with the same
+/// operations in the same order, so the same bits. Only call when hediff_avx512_available() returned 1.
+void hediff_winograd_weights_avx512(const float *weight, size_t pairs, size_t first, size_t last, float *u);
+
 #endif
