@@ -22,9 +22,10 @@ public struct NormalizedValue: Sendable, Equatable {
 ///   before): its own relative error e^(−x²/2^(s+1)) needs s = 10 to reach ≈ 1 LSB at f = 12, and ten
 ///   floored squarings then add a bias of ≈ 2^(s−w); it erred by up to 8.0 LSB on [−14, 0] and decided
 ///   the fixed-point U-Net's distance from float (with an exact exp, held-out image 011 went from 64.2 to 69.8 dB
-///   against float; docs/TWO-PARTY.md). The second-order base leaves e^x·|x|³/(6·2^(2s)) ≤ 1.4/(6·2^12) ≈ 1.4 LSB of
-///   formula error at s = 6 (measured worst error of the whole procedure: 0.9 LSB), with 7 products
-///   instead of 10. Error bound: |b^(2^s) − e^x| + 2.02·(2^s·1.5 + 2^(s−1))·2^(−w) + 2^(−f−1) (tested).
+///   against float; docs/TWO-PARTY.md). The second-order base leaves e^x·|x|³/(6·2^(2s)) ≤ 1.4/(6·2^12) ≈ 5.7·10⁻⁵
+///   (0.23 LSB) of formula error at s = 6; the whole procedure's worst error on [−14, 0] is 1.8·10⁻⁴
+///   (0.76 LSB, measured by the test), with 7 products instead of 10. Error bound, for g = 2.02^s:
+///   |b^(2^s) − e^x| + (1.5·g + (g − 1)/2.04)·2^(−w) + 2^(−f−1) (tested).
 ///   Its products are bounded by construction, whatever the data: on x ≤ 0 (softmax subtracts the row
 ///   maximum first) b ≤ 1, so every square is ≤ 2^(2w) + 2^(w−1) < 2^(ℓ−2) (the initializer requires
 ///   2w ≤ ℓ − 3), which is why the range audit has no entry for them.
