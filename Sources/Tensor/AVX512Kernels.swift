@@ -2,7 +2,7 @@ import Foundation
 import TensorKernels
 
 /// Whether Tensor's loops with an AVX-512 variant in the C target `TensorKernels` (softmax's exponential,
-/// GEGLU, Winograd's weight transform) run it, decided once per process: yes when the CPU and the OS
+/// GEGLU, Winograd's weight transform, fused attention) run it, decided once per process: yes when the CPU and the OS
 /// support AVX-512F, unless the environment sets HEDIFF_AVX512=off (to compare the two on one machine). The
 /// Swift code is compiled for AVX2 at most, so that one binary runs on every x86-64 machine; the C kernels
 /// enable AVX-512 per function.

@@ -27,4 +27,19 @@ void hediff_geglu_avx512(const float *hidden, const float *gate, float *out, siz
 /// operations in the same order, so the same bits. Only call when hediff_avx512_available() returned 1.
 void hediff_winograd_weights_avx512(const float *weight, size_t pairs, size_t first, size_t last, float *u);
 
+/// Floats of scratch that hediff_attention_block_avx512 needs for heads of these widths.
+size_t hediff_attention_scratch_count(size_t head_width, size_t value_head_width);
+
+/// Scaled dot-product attention of one head for `query_count` (1...32) consecutive queries, fused: output
+/// row i = Σ_j softmax_j(scale · q_i·k_j) · v_j over `key_count` (> 0) keys, with the softmax's exponential of
+/// Tensor's `VectorMath.boundedExp` and an online (blockwise rescaled) maximum and sum, so the scores stay
+/// in the L1 cache. Rows are `query_stride`, `key_stride`, `value_stride` and `output_stride` floats apart;
+/// `head_width` is the width of query and key rows, `value_head_width` that of value and output rows.
+/// `scratch` holds hediff_attention_scratch_count(head_width, value_head_width) floats. Only call when
+/// hediff_avx512_available() returned 1.
+void hediff_attention_block_avx512(const float *query, size_t query_stride, size_t query_count,
+                                   const float *key, size_t key_stride, const float *value, size_t value_stride,
+                                   size_t key_count, size_t head_width, size_t value_head_width, float scale,
+                                   float *output, size_t output_stride, float *scratch);
+
 #endif
