@@ -173,7 +173,8 @@ struct ConvolutionGeometry {
             : 1
         let entryGroups = (batch + entriesPerTile - 1) / entriesPerTile
         let tiling = GEMMTiling(
-            batch: entryGroups * tilesPerImage, m: outputChannels, n: entriesPerTile * rowsPerTile * outputWidth, k: patchLength)
+            batch: entryGroups * tilesPerImage, m: outputChannels, n: entriesPerTile * rowsPerTile * outputWidth, k: patchLength,
+            splitColumns: false)
         let channelBlocks = tiling.rowBlocks
         let itemCount = entryGroups * tilesPerImage * channelBlocks
         let pointers = UncheckedSendable((input, weight, output))
