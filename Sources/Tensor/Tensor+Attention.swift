@@ -118,24 +118,7 @@ struct AttentionGeometry {
         let itemCount = batch * headCount * blocksPerHead
         // Every head's keys transposed and values gathered into contiguous matrices, once per call,
         // so that every block's GEMMs read unit-stride operands.
-        let keysTransposed = ScratchBuffer(count: batch * keyLength * queryWidth)
-        let values = ScratchBuffer(count: batch * keyLength * valueWidth)
-        let gathered = UncheckedSendable((keysTransposed.pointer, values.pointer))
-        Parallel.forEachRange(count: batch * headCount, work: batch * keyLength * (queryWidth + valueWidth)) { range in
-            let (keysTransposed, values) = gathered.value
-            for pair in range {
-                let entry = pair / headCount, head = pair % headCount
-                let keySource = key + entry * keyLength * queryWidth + head * headWidth
-                let keyDestination = keysTransposed + pair * headWidth * keyLength
-                let valueSource = value + entry * keyLength * valueWidth + head * valueHeadWidth
-                let valueDestination = values + pair * keyLength * valueHeadWidth
-                for position in 0..<keyLength {
-                    let keyRow = keySource + position * queryWidth
-                    for i in 0..<headWidth { keyDestination[i * keyLength + position] = keyRow[i] }
-                    (valueDestination + position * valueHeadWidth).update(from: valueSource + position * valueWidth, count: valueHeadWidth)
-                }
-            }
-        }
+        let (keysTransposed, values) = gatherHeads(batch: batch, key: key, value: value, transposingKeys: true)
         let pointers = UncheckedSendable((query, keysTransposed.pointer, values.pointer, output))
         Parallel.forEachItem(count: itemCount, makeState: { ScratchBuffer(count: blockRows * (keyLength + 1)) }) {
             item, scratch in
@@ -165,24 +148,7 @@ struct AttentionGeometry {
         output: UnsafeMutablePointer<Float>
     ) {
         precondition(!causal, "the fused kernel has no causal mask")
-        let keys = ScratchBuffer(count: batch * keyLength * queryWidth)
-        let values = ScratchBuffer(count: batch * keyLength * valueWidth)
-        let gathered = UncheckedSendable((keys.pointer, values.pointer))
-        Parallel.forEachRange(count: batch * headCount, work: batch * keyLength * (queryWidth + valueWidth)) { range in
-            let (keys, values) = gathered.value
-            for pair in range {
-                let entry = pair / headCount, head = pair % headCount
-                let keySource = key + entry * keyLength * queryWidth + head * headWidth
-                let valueSource = value + entry * keyLength * valueWidth + head * valueHeadWidth
-                let keyDestination = keys + pair * keyLength * headWidth
-                let valueDestination = values + pair * keyLength * valueHeadWidth
-                for position in 0..<keyLength {
-                    (keyDestination + position * headWidth).update(from: keySource + position * queryWidth, count: headWidth)
-                    (valueDestination + position * valueHeadWidth).update(
-                        from: valueSource + position * valueWidth, count: valueHeadWidth)
-                }
-            }
-        }
+        let (keys, values) = gatherHeads(batch: batch, key: key, value: value, transposingKeys: false)
         let lanes = 32
         let blocksPerHead = (queryLength + lanes - 1) / lanes
         let scratchCount = hediff_attention_scratch_count(headWidth, valueHeadWidth)
@@ -200,6 +166,37 @@ struct AttentionGeometry {
                 output + (entry * queryLength + firstRow) * valueWidth + head * valueHeadWidth, valueWidth,
                 scratch.pointer)
         }
+    }
+
+    /// Every (batch entry, head)'s keys and values gathered into contiguous matrices, once per call: keys
+    /// as `[d × Lk]` when `transposingKeys` (for the SGEMM path) or `[Lk × d]`, values as `[Lk × dv]`,
+    /// head pair `entry · H + head` after head pair.
+    private func gatherHeads(
+        batch: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>, transposingKeys: Bool
+    ) -> (keys: ScratchBuffer, values: ScratchBuffer) {
+        let keys = ScratchBuffer(count: batch * keyLength * queryWidth)
+        let values = ScratchBuffer(count: batch * keyLength * valueWidth)
+        let gathered = UncheckedSendable((keys.pointer, values.pointer))
+        Parallel.forEachRange(count: batch * headCount, work: batch * keyLength * (queryWidth + valueWidth)) { range in
+            let (keys, values) = gathered.value
+            for pair in range {
+                let entry = pair / headCount, head = pair % headCount
+                let keySource = key + entry * keyLength * queryWidth + head * headWidth
+                let keyDestination = keys + pair * keyLength * headWidth
+                let valueSource = value + entry * keyLength * valueWidth + head * valueHeadWidth
+                let valueDestination = values + pair * keyLength * valueHeadWidth
+                for position in 0..<keyLength {
+                    let keyRow = keySource + position * queryWidth
+                    if transposingKeys {
+                        for i in 0..<headWidth { keyDestination[i * keyLength + position] = keyRow[i] }
+                    } else {
+                        (keyDestination + position * headWidth).update(from: keyRow, count: headWidth)
+                    }
+                    (valueDestination + position * valueHeadWidth).update(from: valueSource + position * valueWidth, count: valueHeadWidth)
+                }
+            }
+        }
+        return (keys, values)
     }
 
     /// One item: query rows `firstRow..<firstRow + rowCount` of one head of one batch entry.
